@@ -1,0 +1,122 @@
+package io.memolock;
+
+import io.memolock.spi.Storage;
+import java.time.Duration;
+import java.util.Optional;
+import redis.clients.jedis.UnifiedJedis;
+
+/**
+ * Distributed memoization with promises: a cache of values of one resource type (one tag) in Redis,
+ * where a missing value is computed by exactly one caller in the whole fleet while the others wait
+ * for it and are woken by Redis Pub/Sub.
+ *
+ * <p>Instances are thread-safe and meant to be shared. Every blocking method blocks only the calling
+ * thread and never pins a virtual thread's carrier.
+ *
+ * <p>Example:
+ *
+ * <pre>{@code
+ * try (RedisClient redis = RedisClient.create("127.0.0.1", 6379);
+ *     MemoLock<String> queries = MemoLock.builder(redis, StringStorage.utf8())
+ *         .tag("query")
+ *         .lockTimeout(Duration.ofSeconds(5))
+ *         .build()) {
+ *   String likes = queries.get("kristoff", Duration.ofSeconds(10),
+ *       lease -> Computed.of(runQuery("kristoff"), Duration.ofSeconds(5)));
+ * }
+ * }</pre>
+ *
+ * @param <V> the value type
+ */
+public interface MemoLock<V> extends AutoCloseable {
+
+  /**
+   * Starts a builder.
+   *
+   * @param redis the Redis client ({@code RedisClient} or {@code RedisClusterClient}); it is shared,
+   *     not owned: closing the MemoLock does not close it
+   * @param storage how values are held in Redis
+   * @param <V> the value type
+   * @return a new builder
+   */
+  static <V> MemoLockBuilder<V> builder(UnifiedJedis redis, Storage<V> storage) {
+    return new MemoLockBuilder<>(redis, storage);
+  }
+
+  /**
+   * Returns the value of {@code id}, computing it if no process has it and none is computing it.
+   * When another caller, in this process or another, is computing it, waits for its notification.
+   *
+   * @param id the resource id, not empty
+   * @param timeout how long to wait at most, positive
+   * @param computation computes the value when this caller wins the lock
+   * @return the value
+   * @throws MemoLockTimeoutException when {@code timeout} passes first
+   * @throws ComputationFailedException when the computation failed (here or elsewhere)
+   * @throws MemoLockInterruptedException when the thread is interrupted (its flag is set again)
+   * @throws MemoLockClosedException when the MemoLock is or gets closed
+   * @throws CodecException when stored bytes cannot be decoded
+   * @throws MemoLockException when Redis fails or holds the key with the wrong type
+   * @throws IllegalArgumentException for an empty or malformed id or a non-positive timeout
+   * @throws NullPointerException for a null argument
+   */
+  V get(String id, Duration timeout, Computation<V> computation);
+
+  /**
+   * Like {@link #get}, but the value is produced outside this process: the lock winner runs {@code
+   * trigger} to start an external producer, then everyone (the winner included) waits for the
+   * value to be published. If no value arrives within the lock timeout, the lock expires and the
+   * next caller to take it runs its trigger again.
+   *
+   * @param id the resource id, not empty
+   * @param timeout how long to wait at most, positive
+   * @param trigger starts the producer
+   * @return the value
+   * @throws MemoLockException as {@link #get} does
+   */
+  V getExternal(String id, Duration timeout, Trigger trigger);
+
+  /**
+   * Reads the value if Redis has it, without computing or waiting. One Redis round trip.
+   *
+   * @param id the resource id
+   * @return the value, or empty
+   * @throws MemoLockException when Redis fails or the bytes cannot be decoded
+   */
+  Optional<V> getIfPresent(String id);
+
+  /**
+   * Stores a value and notifies every waiter (in every process) of it: a producer's way to fulfil a
+   * promise. Does not touch the lock.
+   *
+   * @param id the resource id
+   * @param value the value
+   * @param ttl its time to live, at least one millisecond
+   * @throws MemoLockException when Redis fails or the value cannot be encoded
+   */
+  void put(String id, V value, Duration ttl);
+
+  /**
+   * Deletes the value, so that the next request computes it again. A computation in progress is
+   * not affected.
+   *
+   * @param id the resource id
+   * @throws MemoLockException when Redis fails
+   */
+  void invalidate(String id);
+
+  /** @return a snapshot of this MemoLock's counters */
+  Metrics metrics();
+
+  /** @return the resource tag (the key prefix) */
+  String tag();
+
+  /**
+   * Closes this MemoLock: every caller still waiting fails at once with a {@link
+   * MemoLockClosedException}, running computations are interrupted, and the shared subscriber
+   * connection is released when no other MemoLock on the same client uses it. Does not close the
+   * Redis client. Idempotent.
+   */
+  @Override
+  void close();
+}

@@ -1,0 +1,198 @@
+package io.memolock;
+
+import io.memolock.internal.Engine;
+import io.memolock.internal.Settings;
+import io.memolock.spi.KeyScheme;
+import io.memolock.spi.Storage;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.ThreadFactory;
+import org.jspecify.annotations.Nullable;
+import redis.clients.jedis.UnifiedJedis;
+
+/**
+ * Builds a {@link MemoLock}. Each option is validated when set and may be set once. Not
+ * thread-safe; use one builder per thread.
+ *
+ * @param <V> the value type
+ */
+public final class MemoLockBuilder<V> {
+  private final UnifiedJedis redis;
+  private final Storage<V> storage;
+  private @Nullable String tag;
+  private @Nullable Duration lockTimeout;
+  private @Nullable Duration defaultTtl;
+  private @Nullable KeyScheme keyScheme;
+  private @Nullable Boolean autoRenew;
+  private @Nullable FailurePolicy failurePolicy;
+  private @Nullable Duration failureTtl;
+  private int maxConcurrentCommands;
+  private @Nullable ThreadFactory threadFactory;
+
+  MemoLockBuilder(UnifiedJedis redis, Storage<V> storage) {
+    this.redis = Objects.requireNonNull(redis, "redis");
+    this.storage = Objects.requireNonNull(storage, "storage");
+  }
+
+  /**
+   * The resource tag: the prefix of every key, e.g. {@code "query"}. Required.
+   *
+   * @param tag non-empty, without newlines
+   * @return this builder
+   */
+  public MemoLockBuilder<V> tag(String tag) {
+    requireUnset(this.tag, "tag");
+    Objects.requireNonNull(tag, "tag");
+    if (tag.isEmpty() || tag.indexOf('\n') >= 0 || tag.indexOf('\r') >= 0) {
+      throw new IllegalArgumentException("tag must be non-empty and without newlines: '" + tag + "'");
+    }
+    this.tag = tag;
+    return this;
+  }
+
+  /**
+   * How long a lock lives unless renewed; bounds how long a crashed holder delays everyone.
+   * Default 5 s.
+   *
+   * @param lockTimeout at least 10 ms
+   * @return this builder
+   */
+  public MemoLockBuilder<V> lockTimeout(Duration lockTimeout) {
+    requireUnset(this.lockTimeout, "lockTimeout");
+    this.lockTimeout = atLeast(lockTimeout, 10, "lockTimeout");
+    return this;
+  }
+
+  /**
+   * The time to live of a value whose computation does not choose one. Default 5 minutes.
+   *
+   * @param ttl at least 1 ms
+   * @return this builder
+   */
+  public MemoLockBuilder<V> defaultTtl(Duration ttl) {
+    requireUnset(this.defaultTtl, "defaultTtl");
+    this.defaultTtl = atLeast(ttl, 1, "defaultTtl");
+    return this;
+  }
+
+  /**
+   * How keys and channels are named. Default {@link KeyScheme#classic()}, the layout of the
+   * original Go and C# implementations.
+   *
+   * @param keyScheme the scheme
+   * @return this builder
+   */
+  public MemoLockBuilder<V> keyScheme(KeyScheme keyScheme) {
+    requireUnset(this.keyScheme, "keyScheme");
+    this.keyScheme = Objects.requireNonNull(keyScheme, "keyScheme");
+    return this;
+  }
+
+  /**
+   * Whether the lock is extended automatically (every third of the lock timeout) while a
+   * computation runs. Default {@code true}.
+   *
+   * @param autoRenew on or off
+   * @return this builder
+   */
+  public MemoLockBuilder<V> autoRenew(boolean autoRenew) {
+    requireUnset(this.autoRenew, "autoRenew");
+    this.autoRenew = autoRenew;
+    return this;
+  }
+
+  /**
+   * What waiters do when a computation fails. Default {@link FailurePolicy#PROPAGATE}.
+   *
+   * @param policy the policy
+   * @return this builder
+   */
+  public MemoLockBuilder<V> failurePolicy(FailurePolicy policy) {
+    requireUnset(this.failurePolicy, "failurePolicy");
+    this.failurePolicy = Objects.requireNonNull(policy, "policy");
+    return this;
+  }
+
+  /**
+   * Remember a failure in Redis for {@code ttl}, so that requests within that time fail at once
+   * instead of hammering a failing backend. Default: failures are not remembered.
+   *
+   * @param ttl at least 1 ms
+   * @return this builder
+   */
+  public MemoLockBuilder<V> failureTtl(Duration ttl) {
+    requireUnset(this.failureTtl, "failureTtl");
+    this.failureTtl = atLeast(ttl, 1, "failureTtl");
+    return this;
+  }
+
+  /**
+   * The most Redis commands this MemoLock's client runs at once for all MemoLocks sharing it (the
+   * first MemoLock built on a client decides). Keeps callers out of the connection pool's wait
+   * queue, where virtual threads can starve. Default: the pool size of a {@code RedisClient} minus
+   * one (for the shared subscriber), else 7.
+   *
+   * @param max at least 1
+   * @return this builder
+   */
+  public MemoLockBuilder<V> maxConcurrentCommands(int max) {
+    if (this.maxConcurrentCommands != 0) {
+      throw new IllegalStateException("maxConcurrentCommands was already set");
+    }
+    if (max < 1) {
+      throw new IllegalArgumentException("maxConcurrentCommands must be at least 1, was " + max);
+    }
+    this.maxConcurrentCommands = max;
+    return this;
+  }
+
+  /**
+   * Makes the threads that run computations, waits and lease renewals. Default: virtual threads.
+   *
+   * @param threadFactory the factory
+   * @return this builder
+   */
+  public MemoLockBuilder<V> threadFactory(ThreadFactory threadFactory) {
+    requireUnset(this.threadFactory, "threadFactory");
+    this.threadFactory = Objects.requireNonNull(threadFactory, "threadFactory");
+    return this;
+  }
+
+  /**
+   * @return a new MemoLock
+   * @throws IllegalStateException if no tag was set
+   */
+  public MemoLock<V> build() {
+    if (tag == null) {
+      throw new IllegalStateException("tag is required");
+    }
+    Settings settings =
+        new Settings(
+            tag,
+            lockTimeout != null ? lockTimeout : Duration.ofSeconds(5),
+            defaultTtl != null ? defaultTtl : Duration.ofMinutes(5),
+            keyScheme != null ? keyScheme : KeyScheme.classic(),
+            autoRenew == null || autoRenew,
+            failurePolicy != null ? failurePolicy : FailurePolicy.PROPAGATE,
+            failureTtl,
+            maxConcurrentCommands,
+            threadFactory != null
+                ? threadFactory
+                : Thread.ofVirtual().name("memolock-" + tag + "-", 0).factory());
+    return new Engine<>(redis, storage, settings);
+  }
+
+  private static void requireUnset(@Nullable Object value, String name) {
+    if (value != null) {
+      throw new IllegalStateException(name + " was already set");
+    }
+  }
+
+  private static Duration atLeast(Duration d, long millis, String name) {
+    Objects.requireNonNull(d, name);
+    if (d.toMillis() < millis) {
+      throw new IllegalArgumentException(name + " must be at least " + millis + " ms, was " + d);
+    }
+    return d;
+  }
+}

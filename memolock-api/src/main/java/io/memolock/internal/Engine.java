@@ -1,0 +1,799 @@
+package io.memolock.internal;
+
+import io.memolock.CodecException;
+import io.memolock.ComputationFailedException;
+import io.memolock.Computation;
+import io.memolock.Computed;
+import io.memolock.FailurePolicy;
+import io.memolock.Lease;
+import io.memolock.LeaseLostException;
+import io.memolock.MemoLock;
+import io.memolock.MemoLockClosedException;
+import io.memolock.MemoLockException;
+import io.memolock.MemoLockInterruptedException;
+import io.memolock.MemoLockTimeoutException;
+import io.memolock.Metrics;
+import io.memolock.Trigger;
+import io.memolock.spi.KeyScheme;
+import io.memolock.spi.Storage;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
+import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.exceptions.JedisConnectionException;
+import redis.clients.jedis.exceptions.JedisDataException;
+import redis.clients.jedis.exceptions.JedisException;
+
+/**
+ * The protocol engine behind {@link MemoLock}. Thread-safe.
+ *
+ * <p>Callers of one id in this process share a <em>flight</em>: the first caller reads the value
+ * (one round trip shared by everyone who joins meanwhile); on a miss a virtual thread takes the
+ * flight over and either computes under the Redis lock or listens on the notification channel,
+ * re-checks, and waits. Callers only ever wait on the flight's future with their own timeout, so a
+ * caller's timeout or interrupt never disturbs the others.
+ *
+ * @param <V> the value type
+ */
+public final class Engine<V> implements MemoLock<V> {
+  /** Extra wait beyond a lock's remaining TTL before re-checking for a vanished holder. */
+  private static final long EXPIRY_SLACK_MS = 5;
+
+  private final UnifiedJedis redis;
+  private final Storage<V> storage;
+  private final Settings settings;
+  private final String tag;
+  private final SharedClient shared;
+  private final Scripts.Script storeScript;
+  private final ConcurrentHashMap<String, Flight> flights = new ConcurrentHashMap<>();
+  private final byte[] lockTimeoutMs;
+  private volatile boolean closed;
+
+  private final LongAdder hits = new LongAdder();
+  private final LongAdder misses = new LongAdder();
+  private final LongAdder computations = new LongAdder();
+  private final LongAdder waits = new LongAdder();
+  private final LongAdder wakeUps = new LongAdder();
+  private final LongAdder timeouts = new LongAdder();
+  private final LongAdder failures = new LongAdder();
+  private final LongAdder takeovers = new LongAdder();
+  private final LongAdder coalesced = new LongAdder();
+  private final WaitHistogram waitTime = new WaitHistogram();
+
+  /**
+   * @param redis the client
+   * @param storage the storage
+   * @param settings validated options
+   */
+  public Engine(UnifiedJedis redis, Storage<V> storage, Settings settings) {
+    this.redis = redis;
+    this.storage = storage;
+    this.settings = settings;
+    this.tag = settings.tag();
+    this.storeScript = Scripts.store(storage.writeScript());
+    this.lockTimeoutMs = ascii(settings.lockTimeout().toMillis());
+    this.shared = SharedClient.acquire(redis, settings.maxConcurrentCommands());
+  }
+
+  // ---------------------------------------------------------------- public API
+
+  @Override
+  public V get(String id, Duration timeout, Computation<V> computation) {
+    Objects.requireNonNull(computation, "computation");
+    return request(id, timeout, computation, null);
+  }
+
+  @Override
+  public V getExternal(String id, Duration timeout, Trigger trigger) {
+    Objects.requireNonNull(trigger, "trigger");
+    return request(id, timeout, null, trigger);
+  }
+
+  @Override
+  public Optional<V> getIfPresent(String id) {
+    Keys keys = keys(id);
+    ensureOpen(id);
+    return Optional.ofNullable(read(keys));
+  }
+
+  @Override
+  public void put(String id, V value, Duration ttl) {
+    Objects.requireNonNull(value, "value");
+    Objects.requireNonNull(ttl, "ttl");
+    if (ttl.toMillis() < 1) {
+      throw new IllegalArgumentException("ttl must be at least 1 ms, was " + ttl);
+    }
+    Keys keys = keys(id);
+    ensureOpen(id);
+    Storage.Write write = encode(id, value);
+    call(id, () -> store(keys, new byte[0], write, ttl.toMillis()));
+  }
+
+  @Override
+  public void invalidate(String id) {
+    Keys keys = keys(id);
+    ensureOpen(id);
+    call(id, () -> redis.del(keys.value, keys.failure));
+  }
+
+  @Override
+  public Metrics metrics() {
+    return new Metrics(
+        hits.sum(),
+        misses.sum(),
+        computations.sum(),
+        waits.sum(),
+        wakeUps.sum(),
+        timeouts.sum(),
+        failures.sum(),
+        takeovers.sum(),
+        coalesced.sum(),
+        waitTime.snapshot());
+  }
+
+  @Override
+  public String tag() {
+    return tag;
+  }
+
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    for (Flight flight : List.copyOf(flights.values())) {
+      flight.close();
+    }
+    shared.release();
+  }
+
+  /** @return flights in progress (for tests of cleanup paths) */
+  public int activeFlights() {
+    return flights.size();
+  }
+
+  /** @return channels the shared subscriber holds state for (for tests of cleanup paths) */
+  public int subscribedChannels() {
+    return shared.subscriber.channelCount();
+  }
+
+  /** @return how often the shared subscriber connected (for tests of reconnection) */
+  public long subscriberConnects() {
+    return shared.subscriber.connects();
+  }
+
+  // ---------------------------------------------------------------- caller side
+
+  private V request(
+      String id, Duration timeout, @Nullable Computation<V> computation, @Nullable Trigger trigger) {
+    Objects.requireNonNull(timeout, "timeout");
+    if (timeout.isNegative() || timeout.isZero()) {
+      throw new IllegalArgumentException("timeout must be positive, was " + timeout);
+    }
+    Keys keys = keys(id);
+    ensureOpen(id);
+    long start = System.nanoTime();
+    long deadline = start + saturatedNanos(timeout);
+    while (true) {
+      Flight flight = flights.get(id);
+      boolean leader = false;
+      if (flight == null) {
+        Flight created = new Flight(id, keys, computation, trigger);
+        flight = flights.putIfAbsent(id, created);
+        if (flight == null) {
+          flight = created;
+          leader = true;
+        }
+      }
+      flight.join(deadline);
+      if (leader) {
+        flight.begin();
+      } else {
+        coalesced.increment();
+      }
+      try {
+        return await(flight, id, timeout, start, deadline);
+      } catch (RetryException retry) {
+        // The flight ended for reasons of its own callers (all gone): start again.
+      }
+    }
+  }
+
+  private V await(Flight flight, String id, Duration timeout, long start, long deadline) {
+    try {
+      V value = flight.result.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+      switch (flight.outcome) {
+        case HIT -> hits.increment();
+        case COMPUTED -> misses.increment();
+        case WAITED -> {
+          misses.increment();
+          waits.increment();
+          waitTime.record((System.nanoTime() - start) / 1_000);
+        }
+      }
+      return value;
+    } catch (TimeoutException e) {
+      flight.leave();
+      timeouts.increment();
+      throw new MemoLockTimeoutException(tag, id, timeout, flight.phase);
+    } catch (InterruptedException e) {
+      flight.leave();
+      Thread.currentThread().interrupt();
+      throw new MemoLockInterruptedException(tag, id, e);
+    } catch (CancellationException e) {
+      throw new MemoLockClosedException(tag, id);
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof RetryException retry) {
+        if (Thread.currentThread().isInterrupted()) {
+          throw new MemoLockInterruptedException(tag, id, new InterruptedException());
+        }
+        if (System.nanoTime() - deadline < 0) {
+          throw retry;
+        }
+        timeouts.increment();
+        throw new MemoLockTimeoutException(tag, id, timeout, flight.phase);
+      }
+      if (cause instanceof MemoLockException m) {
+        throw m;
+      }
+      throw new MemoLockException(tag, id, "unexpected failure", cause);
+    }
+  }
+
+  // ---------------------------------------------------------------- Redis access
+
+  /** The names of one resource, encoded once. */
+  private record Keys(
+      String id,
+      byte[] value,
+      byte[] lock,
+      byte[] failure,
+      String notifyChannel,
+      String failureChannel) {}
+
+  private Keys keys(String id) {
+    validateId(id);
+    KeyScheme.Keys k = settings.keyScheme().keys(tag, id);
+    return new Keys(
+        id, utf8(k.value()), utf8(k.lock()), utf8(k.failure()), k.notification(), k.failure());
+  }
+
+  private static void validateId(String id) {
+    Objects.requireNonNull(id, "id");
+    if (id.isEmpty()) {
+      throw new IllegalArgumentException("id must not be empty");
+    }
+    for (int i = 0; i < id.length(); i++) {
+      char c = id.charAt(i);
+      if (Character.isHighSurrogate(c)
+          && i + 1 < id.length()
+          && Character.isLowSurrogate(id.charAt(i + 1))) {
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        throw new IllegalArgumentException(
+            "id must be well-formed Unicode: unpaired surrogate at index " + i);
+      }
+    }
+  }
+
+  private void ensureOpen(@Nullable String id) {
+    if (closed) {
+      throw new MemoLockClosedException(tag, id);
+    }
+  }
+
+  private @Nullable V read(Keys keys) {
+    return call(keys.id, () -> storage.read(redis, keys.value));
+  }
+
+  private Storage.Write encode(String id, V value) {
+    try {
+      return storage.encode(value);
+    } catch (CodecException e) {
+      throw new CodecException(tag, id, "cannot encode the value: " + e.getMessage(), e);
+    }
+  }
+
+  /** Runs one Redis command within the bound on concurrent commands, translating failures. */
+  private <T> T call(String id, Supplier<T> command) {
+    try {
+      shared.permits.acquire();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new MemoLockInterruptedException(tag, id, e);
+    }
+    try {
+      return command.get();
+    } catch (CodecException e) {
+      throw new CodecException(tag, id, "cannot decode the stored value: " + e.getMessage(), e);
+    } catch (JedisConnectionException e) {
+      if (Thread.currentThread().isInterrupted()) {
+        // A virtual thread's socket is closed when the thread is interrupted during I/O.
+        InterruptedException interrupt = new InterruptedException("interrupted during a command");
+        interrupt.initCause(e);
+        throw new MemoLockInterruptedException(tag, id, interrupt);
+      }
+      throw new MemoLockException(tag, id, "Redis is unreachable: " + e.getMessage(), e);
+    } catch (JedisDataException e) {
+      String message = String.valueOf(e.getMessage());
+      if (message.startsWith("WRONGTYPE")) {
+        throw new MemoLockException(
+            tag, id, "a key of this resource holds the wrong Redis type: " + message, e);
+      }
+      throw new MemoLockException(tag, id, "Redis rejected a command: " + message, e);
+    } catch (JedisException e) {
+      throw new MemoLockException(tag, id, "Redis client failure: " + e.getMessage(), e);
+    } finally {
+      shared.permits.release();
+    }
+  }
+
+  private boolean store(Keys keys, byte[] token, Storage.Write write, long ttlMs) {
+    List<byte[]> args = new ArrayList<>(4 + write.args().size());
+    args.add(token);
+    args.add(ascii(ttlMs));
+    args.add(utf8(keys.notifyChannel));
+    args.add(write.payload());
+    args.addAll(write.args());
+    Object r = storeScript.run(redis, List.of(keys.value, keys.lock, keys.failure), args);
+    return Long.valueOf(1).equals(r);
+  }
+
+  private static byte[] utf8(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static byte[] ascii(long n) {
+    return Long.toString(n).getBytes(StandardCharsets.US_ASCII);
+  }
+
+  private static long saturatedNanos(Duration d) {
+    try {
+      return d.toNanos();
+    } catch (ArithmeticException e) {
+      return Long.MAX_VALUE / 4;
+    }
+  }
+
+  private static byte[] failurePayload(Throwable t) {
+    String message = t.getMessage();
+    return utf8(t.getClass().getName() + (message == null ? "" : "\n" + message));
+  }
+
+  private ComputationFailedException remoteFailure(String id, byte[] payload) {
+    String text = new String(payload, StandardCharsets.UTF_8);
+    int nl = text.indexOf('\n');
+    return nl < 0
+        ? new ComputationFailedException(tag, id, text, null, null)
+        : new ComputationFailedException(
+            tag, id, text.substring(0, nl), text.substring(nl + 1), null);
+  }
+
+  // ---------------------------------------------------------------- flights
+
+  enum Outcome {
+    HIT,
+    COMPUTED,
+    WAITED
+  }
+
+  /** Signals that a flight ended without a value for its callers: they start again. */
+  private static final class RetryException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    RetryException() {
+      super(null, null, false, false);
+    }
+  }
+
+  private record Event(int kind, byte[] payload) {
+    static final int MESSAGE = 0;
+    static final int FAILURE = 1;
+    static final int RESYNC = 2;
+    static final int ABANDON = 3;
+    static final int CLOSE = 4;
+  }
+
+  /** All callers of one id in this process, and the work done for them. Thread-safe. */
+  private final class Flight implements Subscriber.Listener {
+    final String id;
+    final Keys keys;
+    final @Nullable Computation<V> computation;
+    final @Nullable Trigger trigger;
+    final CompletableFuture<V> result = new CompletableFuture<>();
+    final AtomicInteger joiners = new AtomicInteger();
+    final AtomicLong deadline = new AtomicLong(Long.MIN_VALUE);
+    final LinkedBlockingQueue<Event> events = new LinkedBlockingQueue<>();
+    final List<String> channels;
+    volatile Outcome outcome = Outcome.HIT;
+    volatile String phase = "reading the value";
+    volatile @Nullable Thread thread;
+    volatile boolean computing;
+
+    Flight(String id, Keys keys, @Nullable Computation<V> computation, @Nullable Trigger trigger) {
+      this.id = id;
+      this.keys = keys;
+      this.computation = computation;
+      this.trigger = trigger;
+      this.channels = List.of(keys.notifyChannel, keys.failureChannel);
+    }
+
+    void join(long callerDeadline) {
+      joiners.incrementAndGet();
+      deadline.accumulateAndGet(
+          callerDeadline, (a, b) -> a == Long.MIN_VALUE || b - a > 0 ? b : a);
+    }
+
+    void leave() {
+      if (joiners.decrementAndGet() <= 0 && !computing) {
+        events.offer(new Event(Event.ABANDON, new byte[0]));
+      }
+    }
+
+    /** Called by the first caller: the shared read; on a miss, hands over to a thread. */
+    void begin() {
+      V value;
+      try {
+        value = read(keys);
+      } catch (MemoLockInterruptedException e) {
+        fail(new RetryException());
+        return;
+      } catch (MemoLockException e) {
+        fail(e);
+        return;
+      }
+      if (value != null) {
+        succeed(value);
+        return;
+      }
+      outcome = Outcome.WAITED;
+      phase = "waiting for the lock";
+      Thread t = settings.threadFactory().newThread(this::run);
+      thread = t;
+      t.start();
+    }
+
+    void succeed(V value) {
+      flights.remove(id, this);
+      result.complete(value);
+    }
+
+    void fail(Throwable error) {
+      flights.remove(id, this);
+      result.completeExceptionally(error);
+    }
+
+    void close() {
+      fail(new MemoLockClosedException(tag, id));
+      events.offer(new Event(Event.CLOSE, new byte[0]));
+      Thread t = thread;
+      if (computing && t != null) {
+        t.interrupt();
+      }
+    }
+
+    @Override
+    public void onMessage(String channel, byte[] payload) {
+      events.offer(
+          new Event(channel.equals(keys.notifyChannel) ? Event.MESSAGE : Event.FAILURE, payload));
+    }
+
+    @Override
+    public void onResync() {
+      events.offer(new Event(Event.RESYNC, new byte[0]));
+    }
+
+    /** The flight's own thread: acquire, compute or wait, until a value or a failure. */
+    void run() {
+      boolean listening = false;
+      boolean sawHolder = false;
+      byte @Nullable [] heldToken = null;
+      try {
+        while (!result.isDone()) {
+          long now = System.nanoTime();
+          long dl = deadline.get();
+          if (now - dl >= 0) {
+            release(heldToken);
+            fail(new RetryException());
+            return;
+          }
+          byte[] token = utf8(UUID.randomUUID().toString());
+          List<?> r =
+              (List<?>)
+                  call(
+                      id,
+                      () ->
+                          Scripts.ACQUIRE.run(
+                              redis,
+                              List.of(keys.value, keys.lock, keys.failure),
+                              List.of(token, lockTimeoutMs)));
+          long kind = (Long) r.get(0);
+          if (kind == 1) {
+            V value = read(keys);
+            if (value != null) {
+              release(heldToken);
+              succeed(value);
+              return;
+            }
+          } else if (kind == 2) {
+            failures.increment();
+            release(heldToken);
+            fail(remoteFailure(id, (byte[]) r.get(1)));
+            return;
+          } else if (kind == 0) {
+            if (sawHolder) {
+              takeovers.increment();
+            }
+            if (trigger == null) {
+              compute(token);
+              return;
+            }
+            if (!listening) {
+              listen();
+              listening = true;
+            }
+            heldToken = token;
+            if (!startTrigger(token)) {
+              return;
+            }
+          } else {
+            long pttl = (Long) r.get(1);
+            sawHolder = heldToken == null;
+            if (!listening) {
+              listen();
+              listening = true;
+              continue; // re-check after listening: closes the race with an earlier publish
+            }
+            long waitMs = pttl > 0 ? pttl + EXPIRY_SLACK_MS : settings.lockTimeout().toMillis();
+            phase = "waiting for the value";
+            Event e =
+                events.poll(
+                    Math.min(dl - now, TimeUnit.MILLISECONDS.toNanos(waitMs)),
+                    TimeUnit.NANOSECONDS);
+            if (e == null || e.kind == Event.RESYNC) {
+              continue;
+            }
+            if (e.kind == Event.CLOSE) {
+              release(heldToken);
+              return;
+            }
+            if (e.kind == Event.ABANDON) {
+              if (joiners.get() <= 0 && heldToken == null) {
+                fail(new RetryException());
+                return;
+              }
+              continue;
+            }
+            if (e.kind == Event.FAILURE) {
+              if (settings.failurePolicy() == FailurePolicy.RETRY) {
+                continue;
+              }
+              failures.increment();
+              release(heldToken);
+              fail(remoteFailure(id, e.payload));
+              return;
+            }
+            V value;
+            try {
+              value = storage.fromNotification(e.payload);
+            } catch (CodecException ce) {
+              throw new CodecException(
+                  tag, id, "cannot decode the notification: " + ce.getMessage(), ce);
+            }
+            if (value == null) {
+              value = read(keys);
+            }
+            if (value != null) {
+              wakeUps.increment();
+              release(heldToken);
+              succeed(value);
+              return;
+            }
+          }
+        }
+      } catch (InterruptedException e) {
+        fail(closed ? new MemoLockClosedException(tag, id) : new RetryException());
+      } catch (MemoLockException e) {
+        fail(e);
+      } catch (RuntimeException e) {
+        fail(new MemoLockException(tag, id, "unexpected failure: " + e, e));
+      } finally {
+        if (listening) {
+          shared.subscriber.unlisten(channels, this);
+        }
+      }
+    }
+
+    private void listen() throws InterruptedException {
+      phase = "subscribing to the notification channel";
+      CompletableFuture<Void> ready = shared.subscriber.listen(channels, this);
+      try {
+        ready.get(Math.max(0, deadline.get() - System.nanoTime()), TimeUnit.NANOSECONDS);
+      } catch (ExecutionException e) {
+        throw closed
+            ? new MemoLockClosedException(tag, id)
+            : new MemoLockException(tag, id, "cannot subscribe", e.getCause());
+      } catch (TimeoutException e) {
+        throw new MemoLockException(
+            tag, id, "the subscriber connection did not subscribe in time (is Redis up?)", e);
+      }
+    }
+
+    private void release(byte @Nullable [] token) {
+      if (token == null) {
+        return;
+      }
+      try {
+        call(id, () -> Scripts.RELEASE.run(redis, List.of(keys.lock), List.of(token)));
+      } catch (MemoLockException e) {
+        // The lock expires by itself; nothing is lost.
+      }
+    }
+
+    private boolean startTrigger(byte[] token) {
+      computations.increment();
+      outcome = Outcome.COMPUTED;
+      phase = "waiting for the external producer";
+      LeaseImpl lease = new LeaseImpl(id, keys.lock, token);
+      try {
+        Objects.requireNonNull(trigger).start(lease);
+        return true;
+      } catch (Throwable t) {
+        announceFailure(token, t);
+        return false;
+      }
+    }
+
+    private void compute(byte[] token) {
+      computing = true;
+      computations.increment();
+      outcome = Outcome.COMPUTED;
+      phase = "computing";
+      LeaseImpl lease = new LeaseImpl(id, keys.lock, token);
+      Thread watchdog = settings.autoRenew() ? startWatchdog(lease) : null;
+      Computed<V> computed;
+      Storage.Write write;
+      try {
+        computed = Objects.requireNonNull(computation).compute(lease);
+        if (computed == null) {
+          throw new NullPointerException("the computation returned null instead of a Computed");
+        }
+        write = encode(id, computed.value());
+      } catch (Throwable t) {
+        stop(watchdog);
+        if (closed) {
+          Thread.interrupted();
+        }
+        announceFailure(token, t);
+        return;
+      }
+      stop(watchdog);
+      Duration ttl = computed.ttl() != null ? computed.ttl() : settings.defaultTtl();
+      phase = "storing the value";
+      try {
+        boolean stored = call(id, () -> store(keys, token, write, ttl.toMillis()));
+        if (!stored) {
+          lease.lost = true;
+        }
+      } catch (MemoLockException e) {
+        // The value is still returned to the callers here; waiters elsewhere take over
+        // when the lock expires.
+      }
+      succeed(computed.value());
+    }
+
+    private void announceFailure(byte[] token, Throwable t) {
+      failures.increment();
+      long failureTtl = settings.failureTtl() == null ? 0 : settings.failureTtl().toMillis();
+      try {
+        call(
+            id,
+            () ->
+                Scripts.FAIL.run(
+                    redis,
+                    List.of(keys.lock, keys.failure),
+                    List.of(
+                        token, utf8(keys.failureChannel), failurePayload(t), ascii(failureTtl))));
+      } catch (MemoLockException e) {
+        t.addSuppressed(e);
+      }
+      fail(new ComputationFailedException(tag, id, t.getClass().getName(), t.getMessage(), t));
+    }
+
+    private Thread startWatchdog(LeaseImpl lease) {
+      long period = Math.max(1, settings.lockTimeout().toMillis() / 3);
+      Thread t =
+          settings
+              .threadFactory()
+              .newThread(
+                  () -> {
+                    while (!Thread.currentThread().isInterrupted() && lease.held()) {
+                      try {
+                        Thread.sleep(period);
+                      } catch (InterruptedException e) {
+                        return;
+                      }
+                      try {
+                        lease.extend(settings.lockTimeout());
+                      } catch (LeaseLostException e) {
+                        return;
+                      } catch (MemoLockException e) {
+                        // Redis hiccup: try again at the next period.
+                      }
+                    }
+                  });
+      t.start();
+      return t;
+    }
+
+    private void stop(@Nullable Thread watchdog) {
+      computing = false;
+      if (watchdog != null) {
+        watchdog.interrupt();
+      }
+    }
+  }
+
+  /** A lock lease. Thread-safe. */
+  private final class LeaseImpl implements Lease {
+    private final String id;
+    private final byte[] lockKey;
+    private final byte[] token;
+    volatile boolean lost;
+
+    LeaseImpl(String id, byte[] lockKey, byte[] token) {
+      this.id = id;
+      this.lockKey = lockKey;
+      this.token = token;
+    }
+
+    @Override
+    public void extend(Duration duration) {
+      Objects.requireNonNull(duration, "duration");
+      if (duration.toMillis() < 1) {
+        throw new IllegalArgumentException("duration must be at least 1 ms, was " + duration);
+      }
+      if (lost) {
+        throw new LeaseLostException(tag, id);
+      }
+      Object r =
+          call(
+              id,
+              () ->
+                  Scripts.RENEW.run(
+                      redis, List.of(lockKey), List.of(token, ascii(duration.toMillis()))));
+      if (!Long.valueOf(1).equals(r)) {
+        lost = true;
+        throw new LeaseLostException(tag, id);
+      }
+    }
+
+    @Override
+    public boolean held() {
+      return !lost;
+    }
+
+    @Override
+    public String token() {
+      return new String(token, StandardCharsets.UTF_8);
+    }
+  }
+}

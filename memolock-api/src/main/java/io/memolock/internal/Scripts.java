@@ -1,0 +1,112 @@
+package io.memolock.internal;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.exceptions.JedisNoScriptException;
+
+/** The Lua scripts of the protocol, run with EVALSHA and loaded on first use. Thread-safe. */
+final class Scripts {
+
+  /**
+   * KEYS: value, lock, failure key. ARGV: token, lock timeout ms. Returns {1} value exists, {2,
+   * payload} failure remembered, {0} lock acquired, {3, pttl} locked by someone.
+   */
+  static final Script ACQUIRE =
+      new Script(
+          """
+          if redis.call('EXISTS', KEYS[1]) == 1 then return {1} end
+          local f = redis.call('GET', KEYS[3])
+          if f then return {2, f} end
+          if redis.call('SET', KEYS[2], ARGV[1], 'NX', 'PX', ARGV[2]) then return {0} end
+          return {3, redis.call('PTTL', KEYS[2])}
+          """);
+
+  /** KEYS: lock. ARGV: token, ms. Returns 1 if extended, 0 if the lock is not ours. */
+  static final Script RENEW =
+      new Script(
+          """
+          if redis.call('GET', KEYS[1]) == ARGV[1] then
+            return redis.call('PEXPIRE', KEYS[1], ARGV[2])
+          end
+          return 0
+          """);
+
+  /** KEYS: lock. ARGV: token. Returns 1 if deleted, 0 if the lock is not ours. */
+  static final Script RELEASE =
+      new Script(
+          """
+          if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+          return 0
+          """);
+
+  /**
+   * KEYS: lock, failure key. ARGV: token, failure channel, payload, failure ttl ms (0 = none).
+   * Releases our lock and announces the failure; does nothing if another holder owns the lock.
+   */
+  static final Script FAIL =
+      new Script(
+          """
+          local owner = redis.call('GET', KEYS[1])
+          if owner and owner ~= ARGV[1] then return 0 end
+          if owner then redis.call('DEL', KEYS[1]) end
+          if tonumber(ARGV[4]) > 0 then redis.call('SET', KEYS[2], ARGV[3], 'PX', ARGV[4]) end
+          redis.call('PUBLISH', ARGV[2], ARGV[3])
+          return 1
+          """);
+
+  /**
+   * The store script around a storage's write fragment. KEYS: value, lock, failure key. ARGV:
+   * token ('' for a producer's put: no owner check, lock untouched), ttl ms, channel, payload,
+   * storage arguments... Returns 1 if stored, 0 if another holder owns the lock.
+   */
+  static Script store(String writeFragment) {
+    return new Script(
+        """
+        local owner = false
+        if ARGV[1] ~= '' then
+          owner = redis.call('GET', KEYS[2])
+          if owner and owner ~= ARGV[1] then return 0 end
+        end
+        """
+            + writeFragment
+            + """
+
+            redis.call('DEL', KEYS[3])
+            redis.call('PUBLISH', ARGV[3], ARGV[4])
+            if owner then redis.call('DEL', KEYS[2]) end
+            return 1
+            """);
+  }
+
+  private Scripts() {}
+
+  /** One script: its text and SHA-1. */
+  static final class Script {
+    private final byte[] text;
+    private final byte[] sha;
+
+    Script(String text) {
+      this.text = text.getBytes(StandardCharsets.UTF_8);
+      try {
+        this.sha =
+            HexFormat.of()
+                .formatHex(MessageDigest.getInstance("SHA-1").digest(this.text))
+                .getBytes(StandardCharsets.US_ASCII);
+      } catch (NoSuchAlgorithmException e) {
+        throw new IllegalStateException("SHA-1 is missing from this JVM", e);
+      }
+    }
+
+    Object run(UnifiedJedis redis, List<byte[]> keys, List<byte[]> args) {
+      try {
+        return redis.evalsha(sha, keys, args);
+      } catch (JedisNoScriptException e) {
+        return redis.eval(text, keys, args);
+      }
+    }
+  }
+}

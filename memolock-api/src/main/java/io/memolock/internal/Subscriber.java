@@ -1,0 +1,343 @@
+package io.memolock.internal;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
+import redis.clients.jedis.BinaryJedisPubSub;
+import redis.clients.jedis.UnifiedJedis;
+
+/**
+ * The one Pub/Sub connection of a Redis client, shared by every MemoLock on that client. It is
+ * subscribed only to channels that have local listeners. When the connection drops it reconnects
+ * with backoff, resubscribes every wanted channel and tells their listeners to re-check.
+ *
+ * <p>Thread-safe. State changes and writes to the connection happen under one {@link ReentrantLock}
+ * (never {@code synchronized}, so virtual threads do not pin); listener callbacks run outside it.
+ */
+final class Subscriber {
+
+  /** Receives the events of the channels it listens to. Callbacks must not block. */
+  interface Listener {
+    void onMessage(String channel, byte[] payload);
+
+    /** The connection was re-established: messages may have been missed. */
+    void onResync();
+  }
+
+  /** One channel's state. Guarded by {@link #lock}. */
+  private static final class Channel {
+    final byte[] raw;
+    final List<Listener> listeners = new CopyOnWriteArrayList<>();
+    /** SUBSCRIBE/UNSUBSCRIBE commands sent on the current connection and not yet acknowledged. */
+    int pending;
+    boolean wanted;
+    boolean resync;
+    CompletableFuture<Void> active = new CompletableFuture<>();
+
+    Channel(String name) {
+      this.raw = name.getBytes(StandardCharsets.UTF_8);
+    }
+  }
+
+  private static final long MIN_BACKOFF_MS = 20;
+  private static final long MAX_BACKOFF_MS = 2_000;
+
+  private final UnifiedJedis redis;
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Map<String, Channel> channels = new HashMap<>();
+  private final String control = "memolock/subscriber:" + UUID.randomUUID();
+  private final AtomicLong connects = new AtomicLong();
+  private final Thread thread;
+  private @Nullable Connection current;
+  private boolean closed;
+  private volatile @Nullable Exception lastError;
+
+  Subscriber(UnifiedJedis redis) {
+    this.redis = redis;
+    this.thread = Thread.ofVirtual().name("memolock-subscriber").unstarted(this::loop);
+    thread.start();
+  }
+
+  /**
+   * Adds a listener to channels, subscribing those that are new.
+   *
+   * @return completes when every channel is subscribed on the server
+   */
+  CompletableFuture<Void> listen(List<String> names, Listener listener) {
+    List<CompletableFuture<Void>> ready = new ArrayList<>(names.size());
+    lock.lock();
+    try {
+      if (closed) {
+        return CompletableFuture.failedFuture(new IllegalStateException("subscriber closed"));
+      }
+      List<byte[]> toSend = new ArrayList<>();
+      for (String name : names) {
+        Channel ch = channels.get(name);
+        if (ch == null) {
+          ch = new Channel(name);
+          channels.put(name, ch);
+        }
+        ch.listeners.add(listener);
+        if (!ch.wanted) {
+          ch.wanted = true;
+          if (ch.active.isDone()) {
+            ch.active = new CompletableFuture<>();
+          }
+          if (current != null) {
+            ch.pending++;
+            toSend.add(ch.raw);
+          }
+        }
+        ready.add(ch.active);
+      }
+      send(true, toSend);
+    } finally {
+      lock.unlock();
+    }
+    return CompletableFuture.allOf(ready.toArray(CompletableFuture[]::new));
+  }
+
+  /** Removes a listener; channels left without listeners are unsubscribed. */
+  void unlisten(List<String> names, Listener listener) {
+    lock.lock();
+    try {
+      List<byte[]> toSend = new ArrayList<>();
+      for (String name : names) {
+        Channel ch = channels.get(name);
+        if (ch == null || !ch.listeners.remove(listener) || !ch.listeners.isEmpty()) {
+          continue;
+        }
+        ch.wanted = false;
+        ch.resync = false;
+        if (current != null) {
+          ch.pending++;
+          toSend.add(ch.raw);
+        } else if (ch.pending == 0) {
+          channels.remove(name);
+        }
+      }
+      send(false, toSend);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** @return channels this subscriber holds state for (subscribed, or being (un)subscribed) */
+  int channelCount() {
+    lock.lock();
+    try {
+      return channels.size();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** @return how many times the connection was (re-)established */
+  long connects() {
+    return connects.get();
+  }
+
+  /** Unsubscribes everything, fails pending subscriptions and stops the thread. */
+  void close() {
+    Connection c;
+    List<CompletableFuture<Void>> toFail = new ArrayList<>();
+    lock.lock();
+    try {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      c = current;
+      for (Channel ch : channels.values()) {
+        toFail.add(ch.active);
+      }
+      channels.clear();
+      if (c != null) {
+        try {
+          c.unsubscribe();
+        } catch (RuntimeException e) {
+          lastError = e;
+        }
+      }
+    } finally {
+      lock.unlock();
+    }
+    IllegalStateException closedError = new IllegalStateException("subscriber closed");
+    toFail.forEach(f -> f.completeExceptionally(closedError));
+    try {
+      if (!thread.join(java.time.Duration.ofSeconds(2))) {
+        thread.interrupt();
+        thread.join(java.time.Duration.ofSeconds(2));
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Must hold the lock. A failed write means the connection is broken: the loop reconnects. */
+  private void send(boolean subscribe, List<byte[]> raws) {
+    Connection c = current;
+    if (raws.isEmpty() || c == null) {
+      return;
+    }
+    try {
+      byte[][] array = raws.toArray(byte[][]::new);
+      if (subscribe) {
+        c.subscribe(array);
+      } else {
+        c.unsubscribe(array);
+      }
+    } catch (RuntimeException e) {
+      lastError = e;
+    }
+  }
+
+  private void loop() {
+    long backoff = MIN_BACKOFF_MS;
+    while (true) {
+      lock.lock();
+      try {
+        if (closed) {
+          return;
+        }
+      } finally {
+        lock.unlock();
+      }
+      Connection connection = new Connection();
+      try {
+        redis.subscribe(connection, control.getBytes(StandardCharsets.UTF_8));
+      } catch (RuntimeException e) {
+        lastError = e;
+      }
+      if (connection.wasReady) {
+        backoff = MIN_BACKOFF_MS;
+      }
+      disconnected();
+      try {
+        TimeUnit.MILLISECONDS.sleep(backoff);
+      } catch (InterruptedException e) {
+        return;
+      }
+      backoff = Math.min(MAX_BACKOFF_MS, backoff * 2);
+    }
+  }
+
+  private void disconnected() {
+    lock.lock();
+    try {
+      current = null;
+      channels.values().removeIf(ch -> !ch.wanted);
+      for (Channel ch : channels.values()) {
+        ch.pending = 0;
+        if (ch.active.isDone()) {
+          ch.resync = true;
+        }
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void onReady(Connection connection) {
+    lock.lock();
+    try {
+      if (closed) {
+        connection.unsubscribe();
+        return;
+      }
+      current = connection;
+      connects.incrementAndGet();
+      List<byte[]> toSend = new ArrayList<>();
+      for (Channel ch : channels.values()) {
+        if (ch.wanted) {
+          ch.pending = 1;
+          toSend.add(ch.raw);
+        }
+      }
+      send(true, toSend);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void onAck(String name) {
+    CompletableFuture<Void> toComplete = null;
+    List<Listener> toResync = List.of();
+    lock.lock();
+    try {
+      Channel ch = channels.get(name);
+      if (ch == null) {
+        return;
+      }
+      if (ch.pending > 0) {
+        ch.pending--;
+      }
+      if (ch.pending == 0) {
+        if (!ch.wanted) {
+          channels.remove(name);
+        } else if (!ch.active.isDone()) {
+          toComplete = ch.active;
+        } else if (ch.resync) {
+          ch.resync = false;
+          toResync = List.copyOf(ch.listeners);
+        }
+      }
+    } finally {
+      lock.unlock();
+    }
+    if (toComplete != null) {
+      toComplete.complete(null);
+    }
+    toResync.forEach(Listener::onResync);
+  }
+
+  private void onMessage(String name, byte[] payload) {
+    Channel ch;
+    lock.lock();
+    try {
+      ch = channels.get(name);
+    } finally {
+      lock.unlock();
+    }
+    if (ch != null) {
+      for (Listener l : ch.listeners) {
+        l.onMessage(name, payload);
+      }
+    }
+  }
+
+  /** Callbacks of one connection; runs on the subscriber thread. */
+  private final class Connection extends BinaryJedisPubSub {
+    boolean wasReady;
+
+    @Override
+    public void onSubscribe(byte[] channel, int subscribedChannels) {
+      String name = new String(channel, StandardCharsets.UTF_8);
+      if (name.equals(control)) {
+        wasReady = true;
+        onReady(this);
+      } else {
+        onAck(name);
+      }
+    }
+
+    @Override
+    public void onUnsubscribe(byte[] channel, int subscribedChannels) {
+      onAck(new String(channel, StandardCharsets.UTF_8));
+    }
+
+    @Override
+    public void onMessage(byte[] channel, byte[] message) {
+      Subscriber.this.onMessage(new String(channel, StandardCharsets.UTF_8), message);
+    }
+  }
+}

@@ -1,0 +1,101 @@
+package io.memolock.spi;
+
+import io.memolock.CodecException;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * Turns values into bytes and back. Implementations must be thread-safe.
+ *
+ * @param <V> the value type
+ */
+public interface Codec<V> {
+
+  /**
+   * @param value the value, not null
+   * @return its bytes
+   * @throws CodecException if the value cannot be encoded
+   */
+  byte[] encode(V value);
+
+  /**
+   * @param bytes bytes read from Redis, possibly written by a foreign producer
+   * @return the value
+   * @throws CodecException if the bytes are not a valid encoding
+   */
+  V decode(byte[] bytes);
+
+  /**
+   * Strict UTF-8: strings with unpaired surrogates cannot be encoded and malformed bytes cannot be
+   * decoded (both raise {@link CodecException}, nothing is replaced silently). With the Strings
+   * storage and the classic key scheme, this codec speaks the original implementations' protocol.
+   *
+   * @return the UTF-8 codec
+   */
+  static Codec<String> utf8() {
+    return Utf8Codec.INSTANCE;
+  }
+
+  /**
+   * Raw bytes, copied in both directions so callers cannot change what others read.
+   *
+   * @return the raw-bytes codec
+   */
+  static Codec<byte[]> bytes() {
+    return BytesCodec.INSTANCE;
+  }
+}
+
+/** Strict UTF-8. Thread-safe: encoders and decoders are created per call. */
+enum Utf8Codec implements Codec<String> {
+  INSTANCE;
+
+  @Override
+  public byte[] encode(String value) {
+    try {
+      ByteBuffer buffer =
+          StandardCharsets.UTF_8
+              .newEncoder()
+              .onMalformedInput(CodingErrorAction.REPORT)
+              .onUnmappableCharacter(CodingErrorAction.REPORT)
+              .encode(CharBuffer.wrap(value));
+      return Arrays.copyOfRange(buffer.array(), buffer.position(), buffer.limit());
+    } catch (CharacterCodingException e) {
+      throw new CodecException(null, null, "value is not valid Unicode text: " + e, e);
+    }
+  }
+
+  @Override
+  public String decode(byte[] bytes) {
+    try {
+      return StandardCharsets.UTF_8
+          .newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(bytes))
+          .toString();
+    } catch (CharacterCodingException e) {
+      throw new CodecException(
+          null, null, "bytes are not valid UTF-8 (" + bytes.length + " bytes): " + e, e);
+    }
+  }
+}
+
+/** Raw bytes. Thread-safe and stateless. */
+enum BytesCodec implements Codec<byte[]> {
+  INSTANCE;
+
+  @Override
+  public byte[] encode(byte[] value) {
+    return value.clone();
+  }
+
+  @Override
+  public byte[] decode(byte[] bytes) {
+    return bytes.clone();
+  }
+}

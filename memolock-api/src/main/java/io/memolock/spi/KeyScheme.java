@@ -1,0 +1,38 @@
+package io.memolock.spi;
+
+/**
+ * Names the Redis keys and channels of one resource. Implementations must be thread-safe and
+ * deterministic: every process sharing a tag must use the same scheme.
+ */
+public interface KeyScheme {
+
+  /**
+   * @param tag the resource tag
+   * @param id the resource id (any non-empty well-formed Unicode text)
+   * @return the names for this resource
+   */
+  Keys keys(String tag, String id);
+
+  /**
+   * The layout of the original Go and C# implementations: value {@code T:I}, lock {@code
+   * T/lock:I}, notification channel {@code T/notif:I}; plus MemoLock's failure channel and key
+   * {@code T/fail:I}, which classic clients never listen to. Its names for one resource fall in
+   * different Redis Cluster hash slots, so use it with a standalone Redis.
+   *
+   * @return the classic scheme
+   */
+  static KeyScheme classic() {
+    return (tag, id) ->
+        new Keys(tag + ":" + id, tag + "/lock:" + id, tag + "/notif:" + id, tag + "/fail:" + id);
+  }
+
+  /**
+   * The names of one resource.
+   *
+   * @param value the key holding the value
+   * @param lock the key holding the lock token
+   * @param notification the channel on which values are announced (payload defined by the storage)
+   * @param failure the channel on which failures are announced, and the key that remembers one
+   */
+  record Keys(String value, String lock, String notification, String failure) {}
+}

@@ -1,0 +1,61 @@
+package io.memolock.spi;
+
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+import redis.clients.jedis.UnifiedJedis;
+
+/**
+ * The Redis data structure holding a resource's value. Implementations must be thread-safe.
+ *
+ * <p>A value is written by a Lua fragment ({@link #writeScript()}) that the MemoLock embeds in its
+ * own script, so the write, its TTL, the notification and the owner-checked unlock happen
+ * atomically.
+ *
+ * @param <V> the value type
+ */
+public interface Storage<V> {
+
+  /**
+   * Reads the whole value.
+   *
+   * @param redis the client
+   * @param key the value key
+   * @return the value, or {@code null} if the key does not exist
+   * @throws io.memolock.CodecException if the stored bytes cannot be decoded
+   * @throws redis.clients.jedis.exceptions.JedisDataException if the key holds another type
+   */
+  @Nullable V read(UnifiedJedis redis, byte[] key);
+
+  /**
+   * Encodes a value for {@link #writeScript()}.
+   *
+   * @param value the value
+   * @return the script arguments and the notification payload
+   * @throws io.memolock.CodecException if the value cannot be encoded
+   */
+  Write encode(V value);
+
+  /**
+   * A Lua fragment that replaces the value at {@code KEYS[1]} with the one encoded in {@code
+   * ARGV[5]} onwards (the arguments of {@link Write#args()}, in order) and sets its time to live to
+   * {@code ARGV[2]} milliseconds. It must not return.
+   *
+   * @return the fragment
+   */
+  String writeScript();
+
+  /**
+   * @param payload a notification payload
+   * @return the value it carries, or {@code null} if the value must be read from Redis
+   * @throws io.memolock.CodecException if the payload cannot be decoded
+   */
+  @Nullable V fromNotification(byte[] payload);
+
+  /**
+   * An encoded value.
+   *
+   * @param args arguments for the write script
+   * @param payload what is published on the notification channel
+   */
+  record Write(List<byte[]> args, byte[] payload) {}
+}

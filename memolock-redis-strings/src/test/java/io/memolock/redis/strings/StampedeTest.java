@@ -1,0 +1,122 @@
+package io.memolock.redis.strings;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.memolock.Computed;
+import io.memolock.MemoLock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/** Four instances, each on its own default-configured client, released together. */
+class StampedeTest extends RedisFixture {
+  private static final int INSTANCES = 4;
+  private static final int THREADS = 250;
+
+  @Test
+  void oneColdKey_oneComputation_thousandCorrectValues() throws Exception {
+    List<MemoLock<String>> locks = instances("stampede");
+    AtomicInteger computations = new AtomicInteger();
+    CountDownLatch start = new CountDownLatch(1);
+    List<Future<String>> results = new ArrayList<>();
+    try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
+      for (MemoLock<String> lock : locks) {
+        for (int t = 0; t < THREADS; t++) {
+          results.add(
+              executor.submit(
+                  () -> {
+                    start.await();
+                    return lock.get(
+                        "cold",
+                        Duration.ofSeconds(30),
+                        lease -> {
+                          computations.incrementAndGet();
+                          Thread.sleep(100);
+                          return Computed.of("the value", Duration.ofSeconds(60));
+                        });
+                  }));
+        }
+      }
+      start.countDown();
+      for (Future<String> f : results) {
+        assertEquals("the value", f.get(60, TimeUnit.SECONDS));
+      }
+    }
+    assertEquals(1, computations.get());
+    assertEquals(INSTANCES * THREADS, results.size());
+    long computedByMetrics = locks.stream().mapToLong(l -> l.metrics().computations()).sum();
+    assertEquals(1, computedByMetrics);
+  }
+
+  @Test
+  void thousandDistinctColdKeys_defaultPoolSize_noHang() throws Exception {
+    List<MemoLock<String>> locks = instances("many");
+    Map<String, AtomicInteger> computedPerKey = new ConcurrentHashMap<>();
+    CountDownLatch start = new CountDownLatch(1);
+    List<Future<Integer>> results = new ArrayList<>();
+    int keys = INSTANCES * THREADS;
+    try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
+      for (int j = 0; j < INSTANCES; j++) {
+        MemoLock<String> lock = locks.get(j);
+        int instance = j;
+        for (int t = 0; t < THREADS; t++) {
+          int thread = t;
+          results.add(
+              executor.submit(
+                  () -> {
+                    start.await();
+                    int served = 0;
+                    // Every key is asked for by every instance, in a different round each.
+                    for (int round = 0; round < INSTANCES; round++) {
+                      String id = "k" + (thread * INSTANCES + (instance + round) % INSTANCES);
+                      String value =
+                          lock.get(
+                              id,
+                              Duration.ofSeconds(30),
+                              lease -> {
+                                computedPerKey
+                                    .computeIfAbsent(id, k -> new AtomicInteger())
+                                    .incrementAndGet();
+                                Thread.sleep(1);
+                                return Computed.of("value of " + id);
+                              });
+                      assertEquals("value of " + id, value);
+                      served++;
+                    }
+                    return served;
+                  }));
+        }
+      }
+      start.countDown();
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+      int served = 0;
+      for (Future<Integer> f : results) {
+        // A hang fails the test instead of hanging the build.
+        served += f.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+      }
+      assertEquals(keys * INSTANCES, served);
+    }
+    assertEquals(keys, computedPerKey.size());
+    assertTrue(
+        computedPerKey.values().stream().allMatch(c -> c.get() == 1),
+        "some key was computed more than once: " + computedPerKey);
+  }
+
+  private List<MemoLock<String>> instances(String tag) {
+    List<MemoLock<String>> locks = new ArrayList<>();
+    for (int i = 0; i < INSTANCES; i++) {
+      locks.add(memoLock(client(), tag)); // RedisClient defaults: a pool of 8, unbounded wait
+    }
+    return locks;
+  }
+}
