@@ -55,6 +55,9 @@ public final class Engine<V> implements MemoLock<V> {
   /** Extra wait beyond a lock's remaining TTL before re-checking for a vanished holder. */
   private static final long EXPIRY_SLACK_MS = 5;
 
+  /** How often a listening waiter retries while Redis is unreachable. */
+  private static final long OUTAGE_RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+
   private final UnifiedJedis redis;
   private final Storage<V> storage;
   private final Settings settings;
@@ -321,7 +324,17 @@ public final class Engine<V> implements MemoLock<V> {
       throw new MemoLockInterruptedException(tag, id, e);
     }
     try {
-      return command.get();
+      try {
+        return command.get();
+      } catch (JedisConnectionException stale) {
+        if (Thread.currentThread().isInterrupted()) {
+          throw stale;
+        }
+        // A pooled connection may have died with an earlier server (restart, CLIENT KILL):
+        // the pool drops it, and one more attempt on a fresh connection tells whether Redis
+        // is really unreachable. Every command here is safe to repeat.
+        return command.get();
+      }
     } catch (CodecException e) {
       throw new CodecException(tag, id, "cannot decode the stored value: " + e.getMessage(), e);
     } catch (JedisConnectionException e) {
@@ -506,6 +519,7 @@ public final class Engine<V> implements MemoLock<V> {
       boolean listening = false;
       boolean sawHolder = false;
       byte @Nullable [] heldToken = null;
+      long outageStart = 0;
       try {
         while (!result.isDone()) {
           long now = System.nanoTime();
@@ -516,15 +530,42 @@ public final class Engine<V> implements MemoLock<V> {
             return;
           }
           byte[] token = utf8(UUID.randomUUID().toString());
-          List<?> r =
-              (List<?>)
-                  call(
-                      id,
-                      () ->
-                          Scripts.ACQUIRE.run(
-                              redis,
-                              List.of(keys.value, keys.lock, keys.failure),
-                              List.of(token, lockTimeoutMs)));
+          List<?> r;
+          try {
+            r =
+                (List<?>)
+                    call(
+                        id,
+                        () ->
+                            Scripts.ACQUIRE.run(
+                                redis,
+                                List.of(keys.value, keys.lock, keys.failure),
+                                List.of(token, lockTimeoutMs)));
+            outageStart = 0;
+          } catch (MemoLockException e) {
+            // A listening waiter rides out a short outage (a restart, a failover): the
+            // subscriber reconnects and sends RESYNC. Past one lock timeout it gives up
+            // with the clear "unreachable" failure.
+            if (!listening
+                || !(e.getCause() instanceof JedisConnectionException)
+                || Thread.currentThread().isInterrupted()) {
+              throw e;
+            }
+            if (outageStart == 0) {
+              outageStart = now;
+            } else if (now - outageStart > settings.lockTimeout().toNanos()) {
+              throw e;
+            }
+            Event ev = events.poll(Math.min(OUTAGE_RETRY_NANOS, dl - now), TimeUnit.NANOSECONDS);
+            if (ev != null && ev.kind == Event.CLOSE) {
+              return;
+            }
+            if (ev != null && ev.kind == Event.ABANDON && joiners.get() <= 0) {
+              fail(new RetryException());
+              return;
+            }
+            continue;
+          }
           long kind = (Long) r.get(0);
           if (kind == 1) {
             V value = read(keys);
