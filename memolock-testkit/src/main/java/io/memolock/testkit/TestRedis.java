@@ -48,7 +48,7 @@ import redis.clients.jedis.RedisClient;
  *
  * <p>A server this JVM started listens on {@code 127.0.0.1} only, never saves to disk ({@code save ""}, {@code
  * appendonly no}), and runs in a temporary directory that holds its log. It is answering {@code PING} before any
- * method here returns it; a server that does not answer within {@value #START_TIMEOUT_SECONDS} seconds fails the start
+ * method here returns it; a server that does not answer within 10 seconds fails the start
  * with an exception that includes its log. Every process or container this JVM started is stopped, with its process
  * tree, by a shutdown hook.
  *
@@ -258,7 +258,7 @@ public final class TestRedis {
     return redis;
   }
 
-  private static TestRedis startOwned(Path binary, String source) {
+  static TestRedis startOwned(Path binary, String source) {
     installShutdownHook();
     RuntimeException last = null;
     for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -17,6 +18,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.RedisClient;
 
 class TestRedisTest {
@@ -104,6 +106,19 @@ class TestRedisTest {
     } finally {
       redis.stop();
     }
+  }
+
+  @Test
+  void aServerThatDiesAtStartFailsWithItsLog(@TempDir Path dir) throws IOException {
+    Path fake = dir.resolve("redis-server");
+    Files.writeString(fake, "#!/bin/sh\necho 'fake redis: cannot start' >&2\nexit 3\n");
+    assertTrue(fake.toFile().setExecutable(true));
+
+    IllegalStateException e =
+        assertThrows(IllegalStateException.class, () -> TestRedis.startOwned(fake, "path"));
+
+    assertTrue(e.getMessage().contains("exited with code 3"), e.getMessage());
+    assertTrue(e.getMessage().contains("fake redis: cannot start"), e.getMessage());
   }
 
   @Test
