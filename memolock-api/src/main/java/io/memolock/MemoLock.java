@@ -105,6 +105,28 @@ public interface MemoLock<V> extends AutoCloseable {
   Optional<V> getIfPresent(String id);
 
   /**
+   * Reads a part of the value if Redis has it, without computing or waiting: the hook through
+   * which storage modules offer partial reads (a Hash's fields, a Sorted Set's top N) that fetch
+   * only that part. Most applications use those storages' typed views instead (for example {@code
+   * HashStorage.view(memoLock)}), which fall back to {@link #find} on a miss.
+   *
+   * <p>The reader runs on the calling thread with this MemoLock's client, the value key of {@code
+   * id} (as named by the key scheme), and the same bound on concurrent commands and the same
+   * error translation as every other command: a key of the wrong Redis type gives a {@link
+   * MemoLockException} naming the key, a {@link CodecException} from the reader gets this
+   * resource's tag and id.
+   *
+   * @param id the resource id
+   * @param reader reads the part; returns {@code null} when the value key does not exist
+   * @param <R> what the reader returns
+   * @return what the reader read, or empty when Redis has no value (also when it holds the
+   *     resource as absent)
+   * @throws MemoLockException when Redis fails, the key holds the wrong type, or the bytes cannot
+   *     be decoded
+   */
+  <R> Optional<R> readIfPresent(String id, Storage.Reader<R> reader);
+
+  /**
    * Stores a value and notifies every waiter (in every process) of it: a producer's way to fulfil a
    * promise. Replaces a cached absence. Does not touch the lock.
    *

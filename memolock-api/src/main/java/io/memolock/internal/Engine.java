@@ -129,6 +129,14 @@ public final class Engine<V> implements MemoLock<V> {
   }
 
   @Override
+  public <R> Optional<R> readIfPresent(String id, Storage.Reader<R> reader) {
+    Objects.requireNonNull(reader, "reader");
+    Keys keys = keys(id);
+    ensureOpen(id);
+    return Optional.ofNullable(call(id, () -> reader.read(redis, keys.value)));
+  }
+
+  @Override
   public void put(String id, V value, Duration ttl) {
     Objects.requireNonNull(value, "value");
     Objects.requireNonNull(ttl, "ttl");
