@@ -360,8 +360,7 @@ public final class Engine<V> implements MemoLock<V> {
     } catch (JedisDataException e) {
       String message = String.valueOf(e.getMessage());
       if (message.startsWith("WRONGTYPE")) {
-        throw new MemoLockException(
-            tag, id, "a key of this resource holds the wrong Redis type: " + message, e);
+        throw wrongType(id, e);
       }
       throw new MemoLockException(tag, id, "Redis rejected a command: " + message, e);
     } catch (JedisException e) {
@@ -369,6 +368,42 @@ public final class Engine<V> implements MemoLock<V> {
     } finally {
       shared.permits.release();
     }
+  }
+
+  /**
+   * Names the key of this resource that holds another Redis type than expected (one {@code TYPE}
+   * per key, only on this error path).
+   */
+  private MemoLockException wrongType(String id, JedisDataException e) {
+    KeyScheme.Keys k = settings.keyScheme().keys(tag, id);
+    String[][] expected = {
+      {k.value(), storage.redisType()}, {k.lock(), "string"}, {k.failure(), "string"}
+    };
+    for (String[] key : expected) {
+      String actual;
+      try {
+        actual = redis.type(utf8(key[0]));
+      } catch (JedisException ignored) {
+        continue;
+      }
+      if (!"none".equals(actual) && !key[1].equals(actual)) {
+        return new MemoLockException(
+            tag,
+            id,
+            "wrong Redis type: key '"
+                + key[0]
+                + "' holds a "
+                + actual
+                + " where a "
+                + key[1]
+                + " is expected ("
+                + storage.getClass().getSimpleName()
+                + "); Redis was left as it was",
+            e);
+      }
+    }
+    return new MemoLockException(
+        tag, id, "a key of this resource holds the wrong Redis type: " + e.getMessage(), e);
   }
 
   private boolean store(Keys keys, byte[] token, Storage.Write write, long ttlMs) {

@@ -16,6 +16,14 @@ import redis.clients.jedis.UnifiedJedis;
 public interface Storage<V> {
 
   /**
+   * The Redis type of the value key, as {@code TYPE} names it: {@code "string"}, {@code "hash"},
+   * {@code "zset"}, ... Error messages name it when a key holds another type.
+   *
+   * @return the type name
+   */
+  String redisType();
+
+  /**
    * Reads the whole value.
    *
    * @param redis the client
