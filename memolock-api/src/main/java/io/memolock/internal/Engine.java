@@ -243,7 +243,8 @@ public final class Engine<V> implements MemoLock<V> {
   private Optional<V> await(
       Flight flight, String id, Duration timeout, long start, long deadline) {
     try {
-      Optional<V> value = flight.result.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+      Optional<V> value =
+          flight.result.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
       switch (flight.outcome) {
         case HIT -> hits.increment();
         case COMPUTED -> misses.increment();
