@@ -1,19 +1,25 @@
 package io.memolock;
 
 import java.time.Duration;
+import java.util.NoSuchElementException;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The result of a {@link Computation}: a value and the time it lives in Redis.
+ * The result of a {@link Computation}: a value, or the fact that the resource is absent (for
+ * example "no such user"), and the time it lives in Redis.
+ *
+ * <p>An absence is cached like a value, with its own time to live, so a missing resource does not
+ * cause a stampede either. Callers of {@link MemoLock#find} receive it as {@code Optional.empty()};
+ * callers of {@link MemoLock#get} receive an {@link AbsentValueException}. Immutable.
  *
  * @param <V> the value type
  */
 public final class Computed<V> {
-  private final V value;
+  private final @Nullable V value;
   private final @Nullable Duration ttl;
 
-  private Computed(V value, @Nullable Duration ttl) {
+  private Computed(@Nullable V value, @Nullable Duration ttl) {
     this.value = value;
     this.ttl = ttl;
   }
@@ -41,20 +47,59 @@ public final class Computed<V> {
    * @throws IllegalArgumentException if ttl is shorter than one millisecond
    */
   public static <V> Computed<V> of(V value, Duration ttl) {
-    Objects.requireNonNull(ttl, "ttl");
-    if (ttl.toMillis() < 1) {
-      throw new IllegalArgumentException("ttl must be at least 1 ms, was " + ttl);
-    }
-    return new Computed<>(Objects.requireNonNull(value, "value"), ttl);
+    return new Computed<>(Objects.requireNonNull(value, "value"), checkTtl(ttl));
   }
 
-  /** @return the value */
+  /**
+   * The resource does not exist; that fact lives for the MemoLock's default TTL.
+   *
+   * @param <V> the value type
+   * @return the result
+   */
+  public static <V> Computed<V> absent() {
+    return new Computed<>(null, null);
+  }
+
+  /**
+   * The resource does not exist; that fact lives for {@code ttl} (typically shorter than a
+   * value's).
+   *
+   * @param ttl time to live of the absence in Redis, at least one millisecond
+   * @param <V> the value type
+   * @return the result
+   * @throws NullPointerException if ttl is null
+   * @throws IllegalArgumentException if ttl is shorter than one millisecond
+   */
+  public static <V> Computed<V> absent(Duration ttl) {
+    return new Computed<>(null, checkTtl(ttl));
+  }
+
+  /** @return {@code true} if the computation found no such resource */
+  public boolean isAbsent() {
+    return value == null;
+  }
+
+  /**
+   * @return the value
+   * @throws NoSuchElementException if this result is {@linkplain #isAbsent() absent}
+   */
   public V value() {
+    if (value == null) {
+      throw new NoSuchElementException("the computation reported the resource as absent");
+    }
     return value;
   }
 
   /** @return the chosen time to live, or {@code null} for the MemoLock's default */
   public @Nullable Duration ttl() {
+    return ttl;
+  }
+
+  private static Duration checkTtl(Duration ttl) {
+    Objects.requireNonNull(ttl, "ttl");
+    if (ttl.toMillis() < 1) {
+      throw new IllegalArgumentException("ttl must be at least 1 ms, was " + ttl);
+    }
     return ttl;
   }
 }

@@ -51,6 +51,9 @@ public interface MemoLock<V> extends AutoCloseable {
    * @param timeout how long to wait at most, positive
    * @param computation computes the value when this caller wins the lock
    * @return the value
+   * @throws AbsentValueException when the computation (here or elsewhere, now or within the
+   *     absence's time to live) reported the resource {@linkplain Computed#absent() absent}; see
+   *     {@link #find}
    * @throws MemoLockTimeoutException when {@code timeout} passes first
    * @throws ComputationFailedException when the computation failed (here or elsewhere)
    * @throws MemoLockInterruptedException when the thread is interrupted (its flag is set again)
@@ -63,6 +66,21 @@ public interface MemoLock<V> extends AutoCloseable {
   V get(String id, Duration timeout, Computation<V> computation);
 
   /**
+   * Like {@link #get}, for resources that may not exist: a resource the computation reported
+   * {@linkplain Computed#absent() absent} (here or in another process, now or earlier within the
+   * absence's time to live) is returned as {@code Optional.empty()}. An absence is cached and
+   * announced to waiters like a value, so missing resources do not cause stampedes either.
+   *
+   * @param id the resource id, not empty
+   * @param timeout how long to wait at most, positive
+   * @param computation computes the value, or {@link Computed#absent()}, when this caller wins
+   *     the lock
+   * @return the value, or empty if the resource is absent
+   * @throws MemoLockException as {@link #get} does, except {@link AbsentValueException}
+   */
+  Optional<V> find(String id, Duration timeout, Computation<V> computation);
+
+  /**
    * Like {@link #get}, but the value is produced outside this process: the lock winner runs {@code
    * trigger} to start an external producer, then everyone (the winner included) waits for the
    * value to be published. If no value arrives within the lock timeout, the lock expires and the
@@ -72,7 +90,8 @@ public interface MemoLock<V> extends AutoCloseable {
    * @param timeout how long to wait at most, positive
    * @param trigger starts the producer
    * @return the value
-   * @throws MemoLockException as {@link #get} does
+   * @throws MemoLockException as {@link #get} does, including {@link AbsentValueException} when
+   *     the producer stored an absence
    */
   V getExternal(String id, Duration timeout, Trigger trigger);
 
@@ -80,14 +99,36 @@ public interface MemoLock<V> extends AutoCloseable {
    * Reads the value if Redis has it, without computing or waiting. One Redis round trip.
    *
    * @param id the resource id
-   * @return the value, or empty
+   * @return the value, or empty when Redis has none or holds the resource as absent
    * @throws MemoLockException when Redis fails or the bytes cannot be decoded
    */
   Optional<V> getIfPresent(String id);
 
   /**
+   * Reads a part of the value if Redis has it, without computing or waiting: the hook through
+   * which storage modules offer partial reads (a Hash's fields, a Sorted Set's top N) that fetch
+   * only that part. Most applications use those storages' typed views instead (for example {@code
+   * HashStorage.view(memoLock)}), which fall back to {@link #find} on a miss.
+   *
+   * <p>The reader runs on the calling thread with this MemoLock's client, the value key of {@code
+   * id} (as named by the key scheme), and the same bound on concurrent commands and the same
+   * error translation as every other command: a key of the wrong Redis type gives a {@link
+   * MemoLockException} naming the key, a {@link CodecException} from the reader gets this
+   * resource's tag and id.
+   *
+   * @param id the resource id
+   * @param reader reads the part; returns {@code null} when the value key does not exist
+   * @param <R> what the reader returns
+   * @return what the reader read, or empty when Redis has no value (also when it holds the
+   *     resource as absent)
+   * @throws MemoLockException when Redis fails, the key holds the wrong type, or the bytes cannot
+   *     be decoded
+   */
+  <R> Optional<R> readIfPresent(String id, Storage.Reader<R> reader);
+
+  /**
    * Stores a value and notifies every waiter (in every process) of it: a producer's way to fulfil a
-   * promise. Does not touch the lock.
+   * promise. Replaces a cached absence. Does not touch the lock.
    *
    * @param id the resource id
    * @param value the value
@@ -97,8 +138,8 @@ public interface MemoLock<V> extends AutoCloseable {
   void put(String id, V value, Duration ttl);
 
   /**
-   * Deletes the value, so that the next request computes it again. A computation in progress is
-   * not affected.
+   * Deletes the value (or the cached absence), so that the next request computes it again. A
+   * computation in progress is not affected.
    *
    * @param id the resource id
    * @throws MemoLockException when Redis fails

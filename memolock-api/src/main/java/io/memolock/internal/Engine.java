@@ -1,5 +1,6 @@
 package io.memolock.internal;
 
+import io.memolock.AbsentValueException;
 import io.memolock.CodecException;
 import io.memolock.ComputationFailedException;
 import io.memolock.Computation;
@@ -19,6 +20,7 @@ import io.memolock.spi.Storage;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -57,6 +59,12 @@ public final class Engine<V> implements MemoLock<V> {
 
   /** How often a listening waiter retries while Redis is unreachable. */
   private static final long OUTAGE_RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+
+  /**
+   * What the failure key holds, and the failure channel carries, for a resource cached as absent.
+   * A failure's payload is a class name, which never starts with NUL.
+   */
+  private static final byte[] ABSENT_PAYLOAD = utf8("\0absent");
 
   private final UnifiedJedis redis;
   private final Storage<V> storage;
@@ -99,13 +107,21 @@ public final class Engine<V> implements MemoLock<V> {
   @Override
   public V get(String id, Duration timeout, Computation<V> computation) {
     Objects.requireNonNull(computation, "computation");
+    return request(id, timeout, computation, null)
+        .orElseThrow(() -> new AbsentValueException(tag, id));
+  }
+
+  @Override
+  public Optional<V> find(String id, Duration timeout, Computation<V> computation) {
+    Objects.requireNonNull(computation, "computation");
     return request(id, timeout, computation, null);
   }
 
   @Override
   public V getExternal(String id, Duration timeout, Trigger trigger) {
     Objects.requireNonNull(trigger, "trigger");
-    return request(id, timeout, null, trigger);
+    return request(id, timeout, null, trigger)
+        .orElseThrow(() -> new AbsentValueException(tag, id));
   }
 
   @Override
@@ -113,6 +129,14 @@ public final class Engine<V> implements MemoLock<V> {
     Keys keys = keys(id);
     ensureOpen(id);
     return Optional.ofNullable(read(keys));
+  }
+
+  @Override
+  public <R> Optional<R> readIfPresent(String id, Storage.Reader<R> reader) {
+    Objects.requireNonNull(reader, "reader");
+    Keys keys = keys(id);
+    ensureOpen(id);
+    return Optional.ofNullable(call(id, () -> reader.read(redis, keys.value)));
   }
 
   @Override
@@ -184,7 +208,7 @@ public final class Engine<V> implements MemoLock<V> {
 
   // ---------------------------------------------------------------- caller side
 
-  private V request(
+  private Optional<V> request(
       String id, Duration timeout, @Nullable Computation<V> computation, @Nullable Trigger trigger) {
     Objects.requireNonNull(timeout, "timeout");
     if (timeout.isNegative() || timeout.isZero()) {
@@ -219,9 +243,11 @@ public final class Engine<V> implements MemoLock<V> {
     }
   }
 
-  private V await(Flight flight, String id, Duration timeout, long start, long deadline) {
+  private Optional<V> await(
+      Flight flight, String id, Duration timeout, long start, long deadline) {
     try {
-      V value = flight.result.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+      Optional<V> value =
+          flight.result.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
       switch (flight.outcome) {
         case HIT -> hits.increment();
         case COMPUTED -> misses.increment();
@@ -348,8 +374,7 @@ public final class Engine<V> implements MemoLock<V> {
     } catch (JedisDataException e) {
       String message = String.valueOf(e.getMessage());
       if (message.startsWith("WRONGTYPE")) {
-        throw new MemoLockException(
-            tag, id, "a key of this resource holds the wrong Redis type: " + message, e);
+        throw wrongType(id, e);
       }
       throw new MemoLockException(tag, id, "Redis rejected a command: " + message, e);
     } catch (JedisException e) {
@@ -357,6 +382,42 @@ public final class Engine<V> implements MemoLock<V> {
     } finally {
       shared.permits.release();
     }
+  }
+
+  /**
+   * Names the key of this resource that holds another Redis type than expected (one {@code TYPE}
+   * per key, only on this error path).
+   */
+  private MemoLockException wrongType(String id, JedisDataException e) {
+    KeyScheme.Keys k = settings.keyScheme().keys(tag, id);
+    String[][] expected = {
+      {k.value(), storage.redisType()}, {k.lock(), "string"}, {k.failure(), "string"}
+    };
+    for (String[] key : expected) {
+      String actual;
+      try {
+        actual = redis.type(utf8(key[0]));
+      } catch (JedisException ignored) {
+        continue;
+      }
+      if (!"none".equals(actual) && !key[1].equals(actual)) {
+        return new MemoLockException(
+            tag,
+            id,
+            "wrong Redis type: key '"
+                + key[0]
+                + "' holds a "
+                + actual
+                + " where a "
+                + key[1]
+                + " is expected ("
+                + storage.getClass().getSimpleName()
+                + "); Redis was left as it was",
+            e);
+      }
+    }
+    return new MemoLockException(
+        tag, id, "a key of this resource holds the wrong Redis type: " + e.getMessage(), e);
   }
 
   private boolean store(Keys keys, byte[] token, Storage.Write write, long ttlMs) {
@@ -368,6 +429,19 @@ public final class Engine<V> implements MemoLock<V> {
     args.addAll(write.args());
     Object r = storeScript.run(redis, List.of(keys.value, keys.lock, keys.failure), args);
     return Long.valueOf(1).equals(r);
+  }
+
+  private boolean storeAbsence(Keys keys, byte[] token, long ttlMs) {
+    Object r =
+        Scripts.ABSENT.run(
+            redis,
+            List.of(keys.value, keys.lock, keys.failure),
+            List.of(token, ascii(ttlMs), utf8(keys.failureChannel), ABSENT_PAYLOAD));
+    return Long.valueOf(1).equals(r);
+  }
+
+  private static boolean isAbsence(byte[] payload) {
+    return Arrays.equals(payload, ABSENT_PAYLOAD);
   }
 
   private static byte[] utf8(String s) {
@@ -431,7 +505,8 @@ public final class Engine<V> implements MemoLock<V> {
     final Keys keys;
     final @Nullable Computation<V> computation;
     final @Nullable Trigger trigger;
-    final CompletableFuture<V> result = new CompletableFuture<>();
+    /** The value, or empty for a resource cached as absent. */
+    final CompletableFuture<Optional<V>> result = new CompletableFuture<>();
     final AtomicInteger joiners = new AtomicInteger();
     final AtomicLong deadline = new AtomicLong(Long.MIN_VALUE);
     final LinkedBlockingQueue<Event> events = new LinkedBlockingQueue<>();
@@ -474,7 +549,7 @@ public final class Engine<V> implements MemoLock<V> {
         return;
       }
       if (value != null) {
-        succeed(value);
+        succeed(Optional.of(value));
         return;
       }
       outcome = Outcome.WAITED;
@@ -484,7 +559,7 @@ public final class Engine<V> implements MemoLock<V> {
       t.start();
     }
 
-    void succeed(V value) {
+    void succeed(Optional<V> value) {
       flights.remove(id, this);
       result.complete(value);
     }
@@ -571,13 +646,22 @@ public final class Engine<V> implements MemoLock<V> {
             V value = read(keys);
             if (value != null) {
               release(heldToken);
-              succeed(value);
+              succeed(Optional.of(value));
               return;
             }
           } else if (kind == 2) {
+            byte[] remembered = (byte[]) r.get(1);
+            if (isAbsence(remembered)) {
+              if (!listening) {
+                outcome = Outcome.HIT; // the cached absence, found without waiting
+              }
+              release(heldToken);
+              succeed(Optional.empty());
+              return;
+            }
             failures.increment();
             release(heldToken);
-            fail(remoteFailure(id, (byte[]) r.get(1)));
+            fail(remoteFailure(id, remembered));
             return;
           } else if (kind == 0) {
             if (sawHolder) {
@@ -623,6 +707,12 @@ public final class Engine<V> implements MemoLock<V> {
               }
               continue;
             }
+            if (e.kind == Event.FAILURE && isAbsence(e.payload)) {
+              wakeUps.increment();
+              release(heldToken);
+              succeed(Optional.empty());
+              return;
+            }
             if (e.kind == Event.FAILURE) {
               if (settings.failurePolicy() == FailurePolicy.RETRY) {
                 continue;
@@ -645,7 +735,7 @@ public final class Engine<V> implements MemoLock<V> {
             if (value != null) {
               wakeUps.increment();
               release(heldToken);
-              succeed(value);
+              succeed(Optional.of(value));
               return;
             }
           }
@@ -711,13 +801,13 @@ public final class Engine<V> implements MemoLock<V> {
       LeaseImpl lease = new LeaseImpl(id, keys.lock, token);
       Thread watchdog = settings.autoRenew() ? startWatchdog(lease) : null;
       Computed<V> computed;
-      Storage.Write write;
+      Storage.@Nullable Write write;
       try {
         computed = Objects.requireNonNull(computation).compute(lease);
         if (computed == null) {
           throw new NullPointerException("the computation returned null instead of a Computed");
         }
-        write = encode(id, computed.value());
+        write = computed.isAbsent() ? null : encode(id, computed.value());
       } catch (Throwable t) {
         stop(watchdog);
         if (closed) {
@@ -730,7 +820,10 @@ public final class Engine<V> implements MemoLock<V> {
       Duration ttl = computed.ttl() != null ? computed.ttl() : settings.defaultTtl();
       phase = "storing the value";
       try {
-        boolean stored = call(id, () -> store(keys, token, write, ttl.toMillis()));
+        boolean stored =
+            write == null
+                ? call(id, () -> storeAbsence(keys, token, ttl.toMillis()))
+                : call(id, () -> store(keys, token, write, ttl.toMillis()));
         if (!stored) {
           lease.lost = true;
         }
@@ -738,7 +831,7 @@ public final class Engine<V> implements MemoLock<V> {
         // The value is still returned to the callers here; waiters elsewhere take over
         // when the lock expires.
       }
-      succeed(computed.value());
+      succeed(write == null ? Optional.empty() : Optional.of(computed.value()));
     }
 
     private void announceFailure(byte[] token, Throwable t) {

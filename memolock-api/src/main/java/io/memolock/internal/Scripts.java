@@ -59,6 +59,28 @@ final class Scripts {
           """);
 
   /**
+   * Caches an absence. KEYS: value, lock, failure key. ARGV: token ('' for a producer: no owner
+   * check, lock untouched), ttl ms, failure channel, absence payload. Deletes the value, keeps the
+   * absence in the failure key for the ttl, announces it on the failure channel (never on the
+   * notification channel, where classic peers would take it for a value) and releases our lock.
+   * Returns 1 if stored, 0 if another holder owns the lock.
+   */
+  static final Script ABSENT =
+      new Script(
+          """
+          local owner = false
+          if ARGV[1] ~= '' then
+            owner = redis.call('GET', KEYS[2])
+            if owner and owner ~= ARGV[1] then return 0 end
+          end
+          redis.call('DEL', KEYS[1])
+          redis.call('SET', KEYS[3], ARGV[4], 'PX', ARGV[2])
+          redis.call('PUBLISH', ARGV[3], ARGV[4])
+          if owner then redis.call('DEL', KEYS[2]) end
+          return 1
+          """);
+
+  /**
    * The store script around a storage's write fragment. KEYS: value, lock, failure key. ARGV:
    * token ('' for a producer's put: no owner check, lock untouched), ttl ms, channel, payload,
    * storage arguments... Returns 1 if stored, 0 if another holder owns the lock.

@@ -16,7 +16,8 @@ public interface KeyScheme {
   /**
    * The layout of the original Go and C# implementations: value {@code T:I}, lock {@code
    * T/lock:I}, notification channel {@code T/notif:I}; plus MemoLock's failure channel and key
-   * {@code T/fail:I}, which classic clients never listen to. Its names for one resource fall in
+   * {@code T/fail:I} (failures and cached absences), which classic clients never read or listen
+   * to. Its names for one resource fall in
    * different Redis Cluster hash slots, so use it with a standalone Redis.
    *
    * @return the classic scheme
@@ -32,7 +33,9 @@ public interface KeyScheme {
    * @param value the key holding the value
    * @param lock the key holding the lock token
    * @param notification the channel on which values are announced (payload defined by the storage)
-   * @param failure the channel on which failures are announced, and the key that remembers one
+   * @param failure the channel on which failures and absences are announced, and the key that
+   *     remembers one (a failure, when the MemoLock remembers failures, or an absence computed with
+   *     {@link io.memolock.Computed#absent()}, for its time to live)
    */
   record Keys(String value, String lock, String notification, String failure) {}
 }

@@ -16,6 +16,14 @@ import redis.clients.jedis.UnifiedJedis;
 public interface Storage<V> {
 
   /**
+   * The Redis type of the value key, as {@code TYPE} names it: {@code "string"}, {@code "hash"},
+   * {@code "zset"}, ... Error messages name it when a key holds another type.
+   *
+   * @return the type name
+   */
+  String redisType();
+
+  /**
    * Reads the whole value.
    *
    * @param redis the client
@@ -50,6 +58,25 @@ public interface Storage<V> {
    * @throws io.memolock.CodecException if the payload cannot be decoded
    */
   @Nullable V fromNotification(byte[] payload);
+
+  /**
+   * Reads a part of a value with as few commands as possible (see {@link
+   * io.memolock.MemoLock#readIfPresent}). Storage modules provide them; they must be thread-safe.
+   *
+   * @param <R> what is read
+   */
+  @FunctionalInterface
+  interface Reader<R> {
+
+    /**
+     * @param redis the client
+     * @param key the value key
+     * @return the part read, or {@code null} if the key does not exist
+     * @throws io.memolock.CodecException if the stored bytes cannot be decoded
+     * @throws redis.clients.jedis.exceptions.JedisDataException if the key holds another type
+     */
+    @Nullable R read(UnifiedJedis redis, byte[] key);
+  }
 
   /**
    * An encoded value.

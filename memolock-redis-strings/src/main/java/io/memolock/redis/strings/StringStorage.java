@@ -42,6 +42,12 @@ public final class StringStorage<V> implements Storage<V> {
     return of(Codec.bytes());
   }
 
+  /** @return {@code "string"} */
+  @Override
+  public String redisType() {
+    return "string";
+  }
+
   /** {@inheritDoc} One {@code GET}. */
   @Override
   public @Nullable V read(UnifiedJedis redis, byte[] key) {

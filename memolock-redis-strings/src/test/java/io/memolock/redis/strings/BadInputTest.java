@@ -96,7 +96,24 @@ class BadInputTest extends RedisFixture {
         assertThrows(
             MemoLockException.class, () -> lock.get("h", Duration.ofSeconds(5), l -> Computed.of("x")));
     assertTrue(e.getMessage().contains("wrong Redis type"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains("key 'query:h' holds a hash where a string is expected"),
+        e.getMessage());
     assertEquals("value", redis.hget("query:h", "field"));
+  }
+
+  @Test
+  void aProtocolKeyOfTheWrongRedisTypeIsNamedToo() {
+    MemoLock<String> lock = memoLock(redis, "query");
+    redis.rpush("query/fail:f", "not a failure");
+    MemoLockException e =
+        assertThrows(
+            MemoLockException.class, () -> lock.get("f", Duration.ofSeconds(5), l -> Computed.of("x")));
+    assertTrue(
+        e.getMessage().contains("key 'query/fail:f' holds a list where a string is expected"),
+        e.getMessage());
+    assertFalse(redis.exists("query:f"));
+    assertFalse(redis.exists("query/lock:f"));
   }
 
   @Test
