@@ -515,6 +515,8 @@ public final class Engine<V> implements MemoLock<V> {
     volatile String phase = "reading the value";
     volatile @Nullable Thread thread;
     volatile boolean computing;
+    /** Registered with the subscriber; only the flight's thread reads or writes it. */
+    private boolean listening;
 
     Flight(String id, Keys keys, @Nullable Computation<V> computation, @Nullable Trigger trigger) {
       this.id = id;
@@ -591,7 +593,6 @@ public final class Engine<V> implements MemoLock<V> {
 
     /** The flight's own thread: acquire, compute or wait, until a value or a failure. */
     void run() {
-      boolean listening = false;
       boolean sawHolder = false;
       byte @Nullable [] heldToken = null;
       long outageStart = 0;
@@ -603,6 +604,14 @@ public final class Engine<V> implements MemoLock<V> {
             release(heldToken);
             fail(new RetryException());
             return;
+          }
+          // Whatever arrived meanwhile (say, a failure published just before this re-check)
+          // decides before the lock is tried again.
+          Event queued;
+          while (listening && (queued = events.poll()) != null) {
+            if (handle(queued, heldToken)) {
+              return;
+            }
           }
           byte[] token = utf8(UUID.randomUUID().toString());
           List<?> r;
@@ -673,7 +682,6 @@ public final class Engine<V> implements MemoLock<V> {
             }
             if (!listening) {
               listen();
-              listening = true;
             }
             heldToken = token;
             if (!startTrigger(token)) {
@@ -684,7 +692,6 @@ public final class Engine<V> implements MemoLock<V> {
             sawHolder = heldToken == null;
             if (!listening) {
               listen();
-              listening = true;
               continue; // re-check after listening: closes the race with an earlier publish
             }
             long waitMs = pttl > 0 ? pttl + EXPIRY_SLACK_MS : settings.lockTimeout().toMillis();
@@ -693,56 +700,14 @@ public final class Engine<V> implements MemoLock<V> {
                 events.poll(
                     Math.min(dl - now, TimeUnit.MILLISECONDS.toNanos(waitMs)),
                     TimeUnit.NANOSECONDS);
-            if (e == null || e.kind == Event.RESYNC) {
-              continue;
-            }
-            if (e.kind == Event.CLOSE) {
-              release(heldToken);
-              return;
-            }
-            if (e.kind == Event.ABANDON) {
-              if (joiners.get() <= 0 && heldToken == null) {
-                fail(new RetryException());
-                return;
-              }
-              continue;
-            }
-            if (e.kind == Event.FAILURE && isAbsence(e.payload)) {
-              wakeUps.increment();
-              release(heldToken);
-              succeed(Optional.empty());
-              return;
-            }
-            if (e.kind == Event.FAILURE) {
-              if (settings.failurePolicy() == FailurePolicy.RETRY) {
-                continue;
-              }
-              failures.increment();
-              release(heldToken);
-              fail(remoteFailure(id, e.payload));
-              return;
-            }
-            V value;
-            try {
-              value = storage.fromNotification(e.payload);
-            } catch (CodecException ce) {
-              throw new CodecException(
-                  tag, id, "cannot decode the notification: " + ce.getMessage(), ce);
-            }
-            if (value == null) {
-              value = read(keys);
-            }
-            if (value != null) {
-              wakeUps.increment();
-              release(heldToken);
-              succeed(Optional.of(value));
+            if (e != null && handle(e, heldToken)) {
               return;
             }
           }
         }
       } catch (InterruptedException e) {
         fail(closed ? new MemoLockClosedException(tag, id) : new RetryException());
-      } catch (MemoLockException e) {
+      } catch (MemoLockException | RetryException e) {
         fail(e);
       } catch (RuntimeException e) {
         fail(new MemoLockException(tag, id, "unexpected failure: " + e, e));
@@ -753,9 +718,68 @@ public final class Engine<V> implements MemoLock<V> {
       }
     }
 
+    /**
+     * Handles one event while waiting.
+     *
+     * @return {@code true} when the flight is over
+     */
+    private boolean handle(Event e, byte @Nullable [] heldToken) {
+      switch (e.kind) {
+        case Event.RESYNC -> {
+          return false;
+        }
+        case Event.CLOSE -> {
+          release(heldToken);
+          return true;
+        }
+        case Event.ABANDON -> {
+          if (joiners.get() <= 0 && heldToken == null) {
+            fail(new RetryException());
+            return true;
+          }
+          return false;
+        }
+        case Event.FAILURE -> {
+          if (isAbsence(e.payload)) {
+            wakeUps.increment();
+            release(heldToken);
+            succeed(Optional.empty());
+            return true;
+          }
+          if (settings.failurePolicy() == FailurePolicy.RETRY) {
+            return false;
+          }
+          failures.increment();
+          release(heldToken);
+          fail(remoteFailure(id, e.payload));
+          return true;
+        }
+        default -> {
+          V value;
+          try {
+            value = storage.fromNotification(e.payload);
+          } catch (CodecException ce) {
+            throw new CodecException(
+                tag, id, "cannot decode the notification: " + ce.getMessage(), ce);
+          }
+          if (value == null) {
+            value = read(keys);
+          }
+          if (value == null) {
+            return false;
+          }
+          wakeUps.increment();
+          release(heldToken);
+          succeed(Optional.of(value));
+          return true;
+        }
+      }
+    }
+
     private void listen() throws InterruptedException {
       phase = "subscribing to the notification channel";
       CompletableFuture<Void> ready = shared.subscriber.listen(channels, this);
+      listening = true; // from here on, the finally block unregisters, whatever happens
       try {
         ready.get(Math.max(0, deadline.get() - System.nanoTime()), TimeUnit.NANOSECONDS);
       } catch (ExecutionException e) {
@@ -763,6 +787,9 @@ public final class Engine<V> implements MemoLock<V> {
             ? new MemoLockClosedException(tag, id)
             : new MemoLockException(tag, id, "cannot subscribe", e.getCause());
       } catch (TimeoutException e) {
+        if (System.nanoTime() - deadline.get() >= 0) {
+          throw new RetryException(); // every caller of this flight has given up by now
+        }
         throw new MemoLockException(
             tag, id, "the subscriber connection did not subscribe in time (is Redis up?)", e);
       }
