@@ -179,6 +179,11 @@ public final class Engine<V> implements MemoLock<V> {
     return shared.subscriber.connects();
   }
 
+  /** @return the shared subscriber connection of this client (for the local tier's hooks) */
+  public Subscriber subscriber() {
+    return shared.subscriber;
+  }
+
   // ---------------------------------------------------------------- caller side
 
   private V request(
