@@ -83,9 +83,10 @@ final class Scripts {
   }
 
   /**
-   * Takes the lock for an early recomputation although the value exists. KEYS: value, lock. ARGV:
-   * token, lock timeout ms, most remaining ms. Returns 1 if the lock was taken: the value is missing
-   * or expires within the given ms; 0 if the value has no TTL, lives longer, or the lock is held.
+   * Takes the lock for an early recomputation although the value exists. KEYS: value, lock.
+   * ARGV: token, lock timeout ms, most remaining ms. Returns 1 if the lock was taken: the value is
+   * missing or expires within the given ms; 0 if the value has no TTL, lives longer, or the lock
+   * is held.
    */
   static final Script REFRESH =
       new Script(

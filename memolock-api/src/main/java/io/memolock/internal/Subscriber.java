@@ -23,10 +23,11 @@ import redis.clients.jedis.UnifiedJedis;
  * subscribed only to channels that have local listeners. When the connection drops it reconnects
  * with backoff, resubscribes every wanted channel and tells their listeners to re-check.
  *
- * <p>With a {@link RedisClient}, the connection is borrowed from the client's pool and switched to
- * RESP2 with {@code HELLO 2} before it enters subscribe mode; the reply gives its client id, so that
- * {@link ConnectionListener}s (the local tier's server-assisted invalidation) can redirect {@code
- * CLIENT TRACKING} messages to it, which reach it as messages on {@code __redis__:invalidate}.
+ * <p>With a {@link RedisClient}, the connection is borrowed from the client's pool and switched
+ * to RESP2 with {@code HELLO 2} before it enters subscribe mode; the reply gives its client id, so
+ * that {@link ConnectionListener}s (the local tier's server-assisted invalidation) can redirect
+ * {@code CLIENT TRACKING} messages to it, which reach it as messages on {@code
+ * __redis__:invalidate}.
  *
  * <p>Thread-safe. State changes and writes to the connection happen under one {@link ReentrantLock}
  * (never {@code synchronized}, so virtual threads do not pin); message callbacks run outside it,
