@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -39,8 +40,8 @@ import redis.clients.jedis.RedisClient;
  *   <li><b>expiry</b>: a hot key with a 2 s TTL and a 100 ms computation, read by 2 instances
  *       (separate clients) x 8 virtual threads, each pausing 100 us between calls, for 10 s (about
  *       five expiries): without the tier, with the tier but no early refresh (beta 0), and with
- *       early refresh (beta 1). It reports the latency distribution of every call and the
- *       computations run.
+ *       early refresh (beta 1, the default, and 0.25). It reports the latency distribution of
+ *       every call and the computations run.
  * </ol>
  */
 public final class LocalTierBench {
@@ -48,6 +49,8 @@ public final class LocalTierBench {
 
   /** Where the tables go: the console, and the report file. */
   private static final StringBuilder REPORT = new StringBuilder();
+
+  private static final List<String> DETAILS = new ArrayList<>();
 
   @Test
   void benchmark() throws Exception {
@@ -196,6 +199,13 @@ public final class LocalTierBench {
     expiryRun(redis, "MemoLock, no near cache", -1);
     expiryRun(redis, "LocalTier, no early refresh (beta 0)", 0);
     expiryRun(redis, "LocalTier, early refresh (beta 1)", 1);
+    expiryRun(redis, "LocalTier, early refresh (beta 0.25)", 0.25);
+    println("");
+    println("Timelines:");
+    println("");
+    for (String d : DETAILS) {
+      println("- " + d);
+    }
     println("");
   }
 
@@ -218,20 +228,31 @@ public final class LocalTierBench {
         locks.add(lock);
       }
     }
+    long runNanos = TimeUnit.SECONDS.toNanos(10);
+    long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(50);
+    ConcurrentLinkedQueue<String> computeTimes = new ConcurrentLinkedQueue<>();
+    ConcurrentLinkedQueue<String> slowCalls = new ConcurrentLinkedQueue<>();
     io.memolock.Computation<String> compute =
         l -> {
           int n = computations.incrementAndGet();
+          long at = System.nanoTime();
           Thread.sleep(100);
+          computeTimes.add(
+              String.format(
+                  Locale.ROOT,
+                  "%.2f-%.2f",
+                  (at - start) / 1e9,
+                  (System.nanoTime() - start) / 1e9));
           return Computed.of("value-" + n, Duration.ofSeconds(2));
         };
     locks.get(0).get(HOT, Duration.ofSeconds(5), compute);
-
-    long runNanos = TimeUnit.SECONDS.toNanos(10);
+    while (System.nanoTime() - start < 0) {
+      Thread.onSpinWait();
+    }
     int capacity = 400_000;
     List<long[]> samples = new ArrayList<>();
     int[] counts = new int[instances * threadsPerInstance];
     CountDownLatch finished = new CountDownLatch(instances * threadsPerInstance);
-    long start = System.nanoTime();
     int index = 0;
     for (MemoLock<String> lock : locks) {
       for (int t = 0; t < threadsPerInstance; t++) {
@@ -249,6 +270,14 @@ public final class LocalTierBench {
                       long took = System.nanoTime() - t0;
                       if (n < capacity) {
                         mine[n++] = took;
+                      }
+                      if (took > TimeUnit.MILLISECONDS.toNanos(20)) {
+                        slowCalls.add(
+                            String.format(
+                                Locale.ROOT,
+                                "%.2f+%.0fms",
+                                (t0 - start) / 1e9,
+                                took / 1e6));
                       }
                       LockSupport.parkNanos(100_000);
                     }
@@ -290,6 +319,14 @@ public final class LocalTierBench {
         slow,
         computations.get(),
         beta >= 0 ? Long.toString(refreshes) : "-");
+    DETAILS.add(
+        name
+            + ": computations (s from start) "
+            + String.join(", ", computeTimes)
+            + "; calls > 20 ms (start s + duration) "
+            + (slowCalls.size() <= 24
+                ? String.join(", ", slowCalls)
+                : slowCalls.size() + " calls, first " + slowCalls.peek()));
   }
 
   private static String human(long nanos) {
