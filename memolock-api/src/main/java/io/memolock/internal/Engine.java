@@ -24,9 +24,11 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -73,6 +75,8 @@ public final class Engine<V> implements MemoLock<V> {
   private final SharedClient shared;
   private final Scripts.Script storeScript;
   private final ConcurrentHashMap<String, Flight> flights = new ConcurrentHashMap<>();
+  /** Early recomputations in progress (see {@link #refresh}); not in {@link #flights}. */
+  private final Set<Flight> refreshes = ConcurrentHashMap.newKeySet();
   private final byte[] lockTimeoutMs;
   private volatile boolean closed;
 
@@ -188,6 +192,9 @@ public final class Engine<V> implements MemoLock<V> {
     for (Flight flight : List.copyOf(flights.values())) {
       flight.close();
     }
+    for (Flight flight : List.copyOf(refreshes)) {
+      flight.close();
+    }
     shared.release();
   }
 
@@ -204,6 +211,91 @@ public final class Engine<V> implements MemoLock<V> {
   /** @return how often the shared subscriber connected (for tests of reconnection) */
   public long subscriberConnects() {
     return shared.subscriber.connects();
+  }
+
+  /** @return the shared subscriber connection of this client (for the local tier's hooks) */
+  public Subscriber subscriber() {
+    return shared.subscriber;
+  }
+
+  // ---------------------------------------------------------------- hooks for io.memolock.local
+
+  /**
+   * Recomputes a value before it expires (the local tier's probabilistic early refresh). Takes the
+   * lock although the value exists ({@code SET NX PX}), but only while the value still expires
+   * within {@code expiresWithin} (so a value another process has just refreshed is left alone);
+   * then runs the computation on the calling thread and stores, publishes and releases exactly as a
+   * normal computation does. Callers of {@link #get} are not held up meanwhile: they keep reading
+   * the current value.
+   *
+   * @param id the resource id
+   * @param expiresWithin refresh only if the value's remaining TTL is at most this; a value with no
+   *     TTL is never refreshed, a missing one always is
+   * @param computation computes the new value
+   * @return {@code true} if this call took the lock and ran the computation, {@code false} if the
+   *     lock was held or the value did not need refreshing
+   * @throws ComputationFailedException if the computation failed (announced and released as for
+   *     {@link #get})
+   * @throws MemoLockException when Redis fails or the MemoLock is closed
+   */
+  public boolean refresh(String id, Duration expiresWithin, Computation<V> computation) {
+    Objects.requireNonNull(expiresWithin, "expiresWithin");
+    Objects.requireNonNull(computation, "computation");
+    Keys keys = keys(id);
+    ensureOpen(id);
+    byte[] token = utf8(UUID.randomUUID().toString());
+    Object taken =
+        call(
+            id,
+            () ->
+                Scripts.REFRESH.run(
+                    redis,
+                    List.of(keys.value, keys.lock),
+                    List.of(token, lockTimeoutMs, ascii(Math.max(0, expiresWithin.toMillis())))));
+    if (!Long.valueOf(1).equals(taken)) {
+      return false;
+    }
+    // An unregistered flight: compute() runs the normal computation path (lease, renewal, store +
+    // publish + release, or announce the failure) without callers joining it.
+    Flight flight = new Flight(id, keys, computation, null);
+    flight.thread = Thread.currentThread();
+    refreshes.add(flight);
+    try {
+      if (closed) {
+        flight.release(token);
+        flight.fail(new MemoLockClosedException(tag, id));
+      } else {
+        flight.compute(token);
+      }
+    } finally {
+      refreshes.remove(flight);
+    }
+    try {
+      flight.result.join();
+      return true;
+    } catch (CompletionException e) {
+      throw e.getCause() instanceof MemoLockException m
+          ? m
+          : new MemoLockException(tag, id, "unexpected failure", e.getCause());
+    }
+  }
+
+  /** @return the Redis client */
+  public UnifiedJedis client() {
+    return redis;
+  }
+
+  /** @return the validated options */
+  public Settings settings() {
+    return settings;
+  }
+
+  /**
+   * Runs Redis commands within the bound on concurrent commands shared by every MemoLock on this
+   * client, translating failures into {@link MemoLockException}s about {@code id}.
+   */
+  public <T> T command(String id, Supplier<T> command) {
+    return call(id, command);
   }
 
   // ---------------------------------------------------------------- caller side

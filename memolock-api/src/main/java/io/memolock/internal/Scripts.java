@@ -104,6 +104,21 @@ final class Scripts {
             """);
   }
 
+  /**
+   * Takes the lock for an early recomputation although the value exists. KEYS: value, lock.
+   * ARGV: token, lock timeout ms, most remaining ms. Returns 1 if the lock was taken: the value is
+   * missing or expires within the given ms; 0 if the value has no TTL, lives longer, or the lock
+   * is held.
+   */
+  static final Script REFRESH =
+      new Script(
+          """
+          local ttl = redis.call('PTTL', KEYS[1])
+          if ttl == -1 or ttl > tonumber(ARGV[3]) then return 0 end
+          if redis.call('SET', KEYS[2], ARGV[1], 'NX', 'PX', ARGV[2]) then return 1 end
+          return 0
+          """);
+
   private Scripts() {}
 
   /** One script: its text and SHA-1. */

@@ -13,6 +13,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
 import redis.clients.jedis.BinaryJedisPubSub;
+import redis.clients.jedis.Protocol;
+import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.RedisProtocol;
 import redis.clients.jedis.UnifiedJedis;
 
 /**
@@ -20,17 +23,45 @@ import redis.clients.jedis.UnifiedJedis;
  * subscribed only to channels that have local listeners. When the connection drops it reconnects
  * with backoff, resubscribes every wanted channel and tells their listeners to re-check.
  *
+ * <p>With a {@link RedisClient}, the connection is borrowed from the client's pool and switched
+ * to RESP2 with {@code HELLO 2} before it enters subscribe mode; the reply gives its client id, so
+ * that {@link ConnectionListener}s (the local tier's server-assisted invalidation) can redirect
+ * {@code CLIENT TRACKING} messages to it, which reach it as messages on {@code
+ * __redis__:invalidate}.
+ *
  * <p>Thread-safe. State changes and writes to the connection happen under one {@link ReentrantLock}
- * (never {@code synchronized}, so virtual threads do not pin); listener callbacks run outside it.
+ * (never {@code synchronized}, so virtual threads do not pin); message callbacks run outside it,
+ * connection callbacks inside it (so they are ordered with the connection's state).
  */
-final class Subscriber {
+public final class Subscriber {
 
   /** Receives the events of the channels it listens to. Callbacks must not block. */
-  interface Listener {
+  public interface Listener {
+    /**
+     * @param channel the channel
+     * @param payload the message; empty for a null message (a {@code CLIENT TRACKING} flush notice)
+     */
     void onMessage(String channel, byte[] payload);
 
     /** The connection was re-established: messages may have been missed. */
     void onResync();
+  }
+
+  /**
+   * Hears about the connection itself. Callbacks run on the subscriber thread while it holds its
+   * lock: they must be quick and must not block or call back into the subscriber.
+   */
+  public interface ConnectionListener {
+    /**
+     * The connection is up and in subscribe mode: messages sent to it from now on are delivered.
+     *
+     * @param clientId its {@code CLIENT ID}, or -1 if it could not be learnt (not a {@link
+     *     RedisClient}, or the server refused the command)
+     */
+    void onConnected(long clientId);
+
+    /** The connection is gone: anything sent to it since it was lost is lost. */
+    void onDisconnected();
   }
 
   /** One channel's state. Guarded by {@link #lock}. */
@@ -54,6 +85,7 @@ final class Subscriber {
   private final UnifiedJedis redis;
   private final ReentrantLock lock = new ReentrantLock();
   private final Map<String, Channel> channels = new HashMap<>();
+  private final List<ConnectionListener> connectionListeners = new ArrayList<>();
   private final String control = "memolock/subscriber:" + UUID.randomUUID();
   private final AtomicLong connects = new AtomicLong();
   private final Thread thread;
@@ -72,7 +104,7 @@ final class Subscriber {
    *
    * @return completes when every channel is subscribed on the server
    */
-  CompletableFuture<Void> listen(List<String> names, Listener listener) {
+  public CompletableFuture<Void> listen(List<String> names, Listener listener) {
     List<CompletableFuture<Void>> ready = new ArrayList<>(names.size());
     lock.lock();
     try {
@@ -107,7 +139,7 @@ final class Subscriber {
   }
 
   /** Removes a listener; channels left without listeners are unsubscribed. */
-  void unlisten(List<String> names, Listener listener) {
+  public void unlisten(List<String> names, Listener listener) {
     lock.lock();
     try {
       List<byte[]> toSend = new ArrayList<>();
@@ -126,6 +158,36 @@ final class Subscriber {
         }
       }
       send(false, toSend);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Adds a connection listener. If the connection is up, {@link ConnectionListener#onConnected} is
+   * called at once, on the calling thread.
+   */
+  public void addConnectionListener(ConnectionListener listener) {
+    lock.lock();
+    try {
+      if (closed) {
+        return;
+      }
+      connectionListeners.add(listener);
+      Connection c = current;
+      if (c != null) {
+        listener.onConnected(c.clientId);
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Removes a connection listener; it is not called after this returns. */
+  public void removeConnectionListener(ConnectionListener listener) {
+    lock.lock();
+    try {
+      connectionListeners.remove(listener);
     } finally {
       lock.unlock();
     }
@@ -214,7 +276,24 @@ final class Subscriber {
       }
       Connection connection = new Connection();
       try {
-        redis.subscribe(connection, control.getBytes(StandardCharsets.UTF_8));
+        if (redis instanceof RedisClient client) {
+          // What UnifiedJedis.subscribe does, plus HELLO 2 before the connection enters subscribe
+          // mode: it learns the connection's CLIENT ID, and RESP2 is what a CLIENT TRACKING
+          // redirect target needs (a RESP3 target gets invalidations as push frames, which Jedis
+          // drops). Pub/Sub messages read the same in both protocols.
+          redis.clients.jedis.Connection c = client.getPool().getResource();
+          try {
+            connection.clientId = helloResp2(c);
+            connection.proceed(c, control.getBytes(StandardCharsets.UTF_8));
+          } finally {
+            if (c.getRedisProtocol() == RedisProtocol.RESP3) {
+              c.setBroken(); // Jedis still thinks it speaks RESP3: never hand it out again
+            }
+            c.close();
+          }
+        } else {
+          redis.subscribe(connection, control.getBytes(StandardCharsets.UTF_8));
+        }
       } catch (RuntimeException e) {
         lastError = e;
       }
@@ -231,10 +310,32 @@ final class Subscriber {
     }
   }
 
+  /** Switches the connection to RESP2 and returns its client id, or -1 if the server refused. */
+  private static long helloResp2(redis.clients.jedis.Connection c) {
+    try {
+      c.sendCommand(Protocol.Command.HELLO, "2");
+      List<Object> reply = c.getObjectMultiBulkReply();
+      for (int i = 0; i + 1 < reply.size(); i += 2) {
+        if (reply.get(i) instanceof byte[] key
+            && "id".equals(new String(key, StandardCharsets.UTF_8))
+            && reply.get(i + 1) instanceof Long id) {
+          return id;
+        }
+      }
+      return -1;
+    } catch (redis.clients.jedis.exceptions.JedisDataException e) {
+      return -1; // e.g. an ACL that forbids HELLO: the core does not need it
+    }
+  }
+
   private void disconnected() {
     lock.lock();
     try {
+      boolean wasConnected = current != null;
       current = null;
+      if (wasConnected) {
+        connectionListeners.forEach(ConnectionListener::onDisconnected);
+      }
       channels.values().removeIf(ch -> !ch.wanted);
       for (Channel ch : channels.values()) {
         ch.pending = 0;
@@ -256,6 +357,7 @@ final class Subscriber {
       }
       current = connection;
       connects.incrementAndGet();
+      connectionListeners.forEach(l -> l.onConnected(connection.clientId));
       List<byte[]> toSend = new ArrayList<>();
       for (Channel ch : channels.values()) {
         if (ch.wanted) {
@@ -318,6 +420,7 @@ final class Subscriber {
   /** Callbacks of one connection; runs on the subscriber thread. */
   private final class Connection extends BinaryJedisPubSub {
     boolean wasReady;
+    long clientId = -1;
 
     @Override
     public void onSubscribe(byte[] channel, int subscribedChannels) {
@@ -336,8 +439,9 @@ final class Subscriber {
     }
 
     @Override
-    public void onMessage(byte[] channel, byte[] message) {
-      Subscriber.this.onMessage(new String(channel, StandardCharsets.UTF_8), message);
+    public void onMessage(byte[] channel, byte @Nullable [] message) {
+      Subscriber.this.onMessage(
+          new String(channel, StandardCharsets.UTF_8), message == null ? new byte[0] : message);
     }
   }
 }

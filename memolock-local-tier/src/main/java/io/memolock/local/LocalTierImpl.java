@@ -1,0 +1,442 @@
+package io.memolock.local;
+
+import com.github.benmanes.caffeine.cache.Ticker;
+import io.memolock.Computation;
+import io.memolock.Computed;
+import io.memolock.MemoLockClosedException;
+import io.memolock.MemoLockException;
+import io.memolock.MemoLockInterruptedException;
+import io.memolock.Metrics;
+import io.memolock.Trigger;
+import io.memolock.spi.Storage;
+import io.memolock.internal.Engine;
+import io.memolock.spi.KeyScheme;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
+import redis.clients.jedis.AbstractPipeline;
+import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.Response;
+import redis.clients.jedis.params.SetParams;
+
+/**
+ * The {@link LocalTier} implementation: the near-cache read path, fills, and early refresh.
+ * Thread-safe.
+ *
+ * @param <V> the value type
+ */
+final class LocalTierImpl<V> implements LocalTier<V> {
+  /**
+   * Extra margin for the server-side check that the value still expires soon when an early refresh
+   * takes the lock: it absorbs the round trip, and is far below any value's fresh TTL.
+   */
+  private static final long REFRESH_MARGIN_MS = 100;
+
+  private final Engine<V> engine;
+  private final String tag;
+  private final KeyScheme keyScheme;
+  private final String prefix;
+  /** Whether every value key is {@code prefix + id}: then the near cache is keyed by id. */
+  private final boolean prefixPlusId;
+  private final double beta;
+  private final Ticker ticker;
+  private final ThreadFactory threads;
+  private final NearCache<V> near;
+  private final Tracker tracker;
+  private final Set<String> refreshing = ConcurrentHashMap.newKeySet();
+  private volatile boolean closed;
+
+  private final LongAdder hits = new LongAdder();
+  private final LongAdder misses = new LongAdder();
+  private final LongAdder refreshes = new LongAdder();
+  private final LongAdder refreshFailures = new LongAdder();
+
+  LocalTierImpl(
+      Engine<V> engine, long maximumSize, double beta, Ticker ticker, ThreadFactory threads) {
+    this.engine = engine;
+    this.tag = engine.tag();
+    this.keyScheme = engine.settings().keyScheme();
+    this.prefix = commonPrefix(keyScheme, tag);
+    this.prefixPlusId = isPrefixPlusId(keyScheme, tag, prefix);
+    this.beta = beta;
+    this.ticker = ticker;
+    this.threads = threads;
+    this.near = new NearCache<>(maximumSize, ticker);
+    this.tracker =
+        new Tracker(
+            engine.subscriber(),
+            ((RedisClient) engine.client()).getPool().getFactory(),
+            prefix,
+            this::nearKeyOf,
+            near,
+            threads,
+            tag);
+    tracker.start();
+  }
+
+  // ---------------------------------------------------------------- MemoLock
+
+  @Override
+  public V get(String id, Duration timeout, Computation<V> computation) {
+    String key = nearKey(id);
+    Objects.requireNonNull(computation, "computation");
+    requirePositive(timeout);
+    Entry<V> entry = near.get(key);
+    if (entry != null) {
+      hits.increment();
+      maybeRefresh(id, key, entry, computation);
+      return entry.value;
+    }
+    misses.increment();
+    V value = fill(id, key, () -> engine.get(id, timeout, timed(id, computation)), computation);
+    return Objects.requireNonNull(value);
+  }
+
+  /**
+   * {@inheritDoc} A near copy answers at once; an absence is not kept near (it is cached in Redis
+   * with its own TTL, and every lookup of it goes there).
+   */
+  @Override
+  public Optional<V> find(String id, Duration timeout, Computation<V> computation) {
+    String key = nearKey(id);
+    Objects.requireNonNull(computation, "computation");
+    requirePositive(timeout);
+    Entry<V> entry = near.get(key);
+    if (entry != null) {
+      hits.increment();
+      maybeRefresh(id, key, entry, computation);
+      return Optional.of(entry.value);
+    }
+    misses.increment();
+    return Optional.ofNullable(
+        fill(
+            id,
+            key,
+            () -> engine.find(id, timeout, timed(id, computation)).orElse(null),
+            computation));
+  }
+
+  /** {@inheritDoc} Partial reads always go to Redis: the near cache holds whole values. */
+  @Override
+  public <R> Optional<R> readIfPresent(String id, Storage.Reader<R> reader) {
+    return engine.readIfPresent(id, reader);
+  }
+
+  @Override
+  public V getExternal(String id, Duration timeout, Trigger trigger) {
+    String key = nearKey(id);
+    Objects.requireNonNull(trigger, "trigger");
+    requirePositive(timeout);
+    Entry<V> entry = near.get(key);
+    if (entry != null) {
+      hits.increment();
+      return entry.value;
+    }
+    misses.increment();
+    V value = fill(id, key, () -> engine.getExternal(id, timeout, trigger), null);
+    return Objects.requireNonNull(value);
+  }
+
+  @Override
+  public Optional<V> getIfPresent(String id) {
+    String key = nearKey(id);
+    Entry<V> entry = near.get(key);
+    if (entry != null) {
+      hits.increment();
+      return Optional.of(entry.value);
+    }
+    misses.increment();
+    return Optional.ofNullable(fill(id, key, () -> engine.getIfPresent(id).orElse(null), null));
+  }
+
+  @Override
+  public void put(String id, V value, Duration ttl) {
+    String key = nearKey(id);
+    try {
+      engine.put(id, value, ttl);
+    } finally {
+      near.invalidate(key);
+    }
+  }
+
+  @Override
+  public void invalidate(String id) {
+    String key = nearKey(id);
+    try {
+      engine.invalidate(id);
+    } finally {
+      near.invalidate(key);
+    }
+  }
+
+  @Override
+  public Metrics metrics() {
+    return engine.metrics();
+  }
+
+  @Override
+  public LocalTierMetrics localMetrics() {
+    return new LocalTierMetrics(
+        hits.sum(),
+        misses.sum(),
+        near.invalidations.sum(),
+        near.flushes.sum(),
+        refreshes.sum(),
+        refreshFailures.sum(),
+        near.estimatedSize(),
+        near.live(),
+        engine.metrics());
+  }
+
+  @Override
+  public String tag() {
+    return tag;
+  }
+
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    try {
+      tracker.close();
+    } finally {
+      engine.close();
+    }
+  }
+
+  // ---------------------------------------------------------------- for tests
+
+  Tracker tracker() {
+    return tracker;
+  }
+
+  String prefix() {
+    return prefix;
+  }
+
+  /** @return whether the near cache serves {@code id} now */
+  boolean isNear(String id) {
+    return near.get(nearKey(id)) != null;
+  }
+
+  // ---------------------------------------------------------------- near misses
+
+  /**
+   * Reads through the wrapped MemoLock and keeps the value near, with the key's remaining TTL, if
+   * the key did not change meanwhile.
+   */
+  private @Nullable V fill(
+      String id, String key, Supplier<@Nullable V> read, @Nullable Computation<V> computation) {
+    NearCache.Fill fill = prefixPlusId || key.startsWith(prefix) ? near.begin(key) : null;
+    if (fill == null) {
+      return read.get();
+    }
+    try {
+      V value = read.get();
+      if (value == null) {
+        return null;
+      }
+      long sentAt = ticker.read();
+      long[] ttlAndDelta;
+      try {
+        ttlAndDelta = ttlAndDelta(id, key);
+      } catch (MemoLockException e) {
+        return value; // not kept; the caller has its value (an interrupt stays flagged)
+      }
+      long pttl = ttlAndDelta[0];
+      if (pttl == -2 || pttl == 0) {
+        return value; // gone, or about to go
+      }
+      Entry<V> entry =
+          new Entry<>(
+              value,
+              pttl < 0 ? Entry.NEVER : sentAt + TimeUnit.MILLISECONDS.toNanos(pttl),
+              ttlAndDelta[1]);
+      near.complete(fill, entry);
+      if (computation != null) {
+        maybeRefresh(id, key, entry, computation);
+      }
+      return value;
+    } finally {
+      near.end(fill);
+    }
+  }
+
+  /** One pipelined round trip: the value's PTTL and its recorded computation time. */
+  private long[] ttlAndDelta(String id, String key) {
+    return engine.command(
+        id,
+        () -> {
+          try (AbstractPipeline p = engine.client().pipelined()) {
+            Response<Long> pttl = p.pttl(valueKey(id));
+            Response<String> delta = beta > 0 ? p.get(deltaKey(id)) : null;
+            p.sync();
+            return new long[] {pttl.get(), delta == null ? 0 : parseDelta(delta.get())};
+          }
+        });
+  }
+
+  private static long parseDelta(@Nullable String millis) {
+    if (millis == null) {
+      return 0;
+    }
+    try {
+      return TimeUnit.MILLISECONDS.toNanos(Math.max(0, Long.parseLong(millis.trim())));
+    } catch (NumberFormatException e) {
+      return 0; // someone else's data: no early refresh
+    }
+  }
+
+  // ---------------------------------------------------------------- refresh before expiry
+
+  /** Wraps a computation to measure it and record its duration beside the value. */
+  private Computation<V> timed(String id, Computation<V> computation) {
+    if (beta <= 0) {
+      return computation;
+    }
+    return lease -> {
+      long start = ticker.read();
+      Computed<V> computed = computation.compute(lease);
+      long elapsed = ticker.read() - start;
+      if (computed != null) {
+        Duration ttl = computed.ttl() != null ? computed.ttl() : engine.settings().defaultTtl();
+        long millis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(elapsed + 999_999));
+        try {
+          SetParams px = SetParams.setParams().px(ttl.toMillis());
+          engine.command(
+              id, () -> engine.client().set(deltaKey(id), Long.toString(millis), px));
+        } catch (MemoLockInterruptedException e) {
+          throw e;
+        } catch (MemoLockException e) {
+          // Only a hint for early refresh: the value itself is unaffected.
+        }
+      }
+      return computed;
+    };
+  }
+
+  private void maybeRefresh(String id, String key, Entry<V> entry, Computation<V> computation) {
+    if (beta <= 0 || entry.deltaNanos <= 0 || entry.expiresAt == Entry.NEVER || closed) {
+      return;
+    }
+    long now = ticker.read();
+    if (!XFetch.due(
+        now, entry.expiresAt, entry.deltaNanos, beta, ThreadLocalRandom.current().nextDouble())) {
+      return;
+    }
+    // One attempt per near copy (a lost race for the lock is not retried on every hit), and one
+    // refresh at a time per key in this process.
+    if (!entry.claimRefresh() || !refreshing.add(key)) {
+      return;
+    }
+    long expiresWithinMs =
+        TimeUnit.NANOSECONDS.toMillis(Math.max(0, entry.expiresAt - now)) + REFRESH_MARGIN_MS;
+    try {
+      threads
+          .newThread(() -> refresh(id, key, Duration.ofMillis(expiresWithinMs), computation))
+          .start();
+    } catch (RuntimeException e) {
+      refreshing.remove(key);
+      refreshFailures.increment();
+    }
+  }
+
+  private void refresh(String id, String key, Duration expiresWithin, Computation<V> computation) {
+    try {
+      if (engine.refresh(id, expiresWithin, timed(id, computation))) {
+        refreshes.increment();
+        // The new value is in Redis: drop the old copy now rather than when the invalidation
+        // message arrives, so this JVM does not start a second refresh of it meanwhile.
+        near.invalidate(key);
+      }
+    } catch (MemoLockClosedException e) {
+      // closing
+    } catch (RuntimeException e) {
+      refreshFailures.increment();
+    } finally {
+      refreshing.remove(key);
+    }
+  }
+
+  // ---------------------------------------------------------------- keys
+
+  /**
+   * The near cache's key of an id: the id itself when value keys are {@code prefix + id} (a near
+   * hit then computes no key), else the value key.
+   */
+  private String nearKey(String id) {
+    Objects.requireNonNull(id, "id");
+    if (closed) {
+      throw new MemoLockClosedException(tag, id);
+    }
+    return prefixPlusId ? id : keyScheme.keys(tag, id).value();
+  }
+
+  private String valueKey(String id) {
+    return prefixPlusId ? prefix + id : keyScheme.keys(tag, id).value();
+  }
+
+  /** @return the near key of a Redis key named in an invalidation, or null if not this tag's */
+  private @Nullable String nearKeyOf(String redisKey) {
+    if (!redisKey.startsWith(prefix)) {
+      return null;
+    }
+    return prefixPlusId ? redisKey.substring(prefix.length()) : redisKey;
+  }
+
+  private static boolean isPrefixPlusId(KeyScheme scheme, String tag, String prefix) {
+    for (String probe : List.of("a", "b", "ab", "0", "\u00e9", "{x}", ":", "x/lock:y")) {
+      if (!scheme.keys(tag, probe).value().equals(prefix + probe)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private String deltaKey(String id) {
+    return keyScheme.keys(tag + "/xfetch", id).value();
+  }
+
+  private static void requirePositive(Duration timeout) {
+    Objects.requireNonNull(timeout, "timeout");
+    if (timeout.isNegative() || timeout.isZero()) {
+      throw new IllegalArgumentException("timeout must be positive, was " + timeout);
+    }
+  }
+
+  /**
+   * The prefix shared by the value keys of the tag, found by probing the key scheme: the tracking
+   * prefix. A key that does not start with it (a scheme that puts the id first) is not cached near.
+   */
+  static String commonPrefix(KeyScheme scheme, String tag) {
+    String prefix = null;
+    for (String probe : List.of("a", "b", "ab", "0", "\u00e9", "{x}")) {
+      String key = scheme.keys(tag, probe).value();
+      if (prefix == null) {
+        prefix = key;
+      } else {
+        int n = 0;
+        while (n < prefix.length() && n < key.length() && prefix.charAt(n) == key.charAt(n)) {
+          n++;
+        }
+        prefix = prefix.substring(0, n);
+      }
+    }
+    // Never split a surrogate pair: the prefix is sent as UTF-8.
+    if (!prefix.isEmpty() && Character.isHighSurrogate(prefix.charAt(prefix.length() - 1))) {
+      prefix = prefix.substring(0, prefix.length() - 1);
+    }
+    return prefix;
+  }
+}
