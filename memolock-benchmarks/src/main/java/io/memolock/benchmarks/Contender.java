@@ -68,8 +68,18 @@ enum Contender {
    * @return a new service instance
    */
   Service open(RedisClient client, String tag) {
+    return open(client, tag, true);
+  }
+
+  /**
+   * @param client this instance's Redis client (owned by the caller)
+   * @param tag the key prefix of this run
+   * @param autoRenew MemoLock's automatic lease renewal (a diagnostic switch; on by default)
+   * @return a new service instance
+   */
+  Service open(RedisClient client, String tag, boolean autoRenew) {
     return switch (this) {
-      case MEMOLOCK -> new MemoLockService(client, tag);
+      case MEMOLOCK -> new MemoLockService(client, tag, autoRenew);
       case CACHE_ASIDE -> new CacheAside(client, tag);
       case LOCK_AND_POLL -> new LockAndPoll(client, tag);
     };
@@ -78,9 +88,13 @@ enum Contender {
   private static final class MemoLockService implements Service {
     private final MemoLock<String> lock;
 
-    MemoLockService(RedisClient client, String tag) {
+    MemoLockService(RedisClient client, String tag, boolean autoRenew) {
       this.lock =
-          MemoLock.builder(client, StringStorage.utf8()).tag(tag).lockTimeout(LOCK_TIMEOUT).build();
+          MemoLock.builder(client, StringStorage.utf8())
+              .tag(tag)
+              .lockTimeout(LOCK_TIMEOUT)
+              .autoRenew(autoRenew)
+              .build();
     }
 
     @Override

@@ -26,6 +26,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.AtomicReference;
 import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.params.SetParams;
 
 /**
  * The load runner: in one JVM against one Redis, runs each scenario with MemoLock, a bare
@@ -46,6 +47,8 @@ public final class LoadRunner {
         --out-dir DIR     where results-<date>.md goes (default docs/benchmarks; "-" for none)
         --time-limit-s S  time limit of one run (default 90)
         --contenders LIST memolock,cache-aside,lock-and-poll (default: all; for profiling one)
+        --pool N          connection pool size of every client (default: Jedis's, 8); diagnostic
+        --no-auto-renew   MemoLock without automatic lease renewal; diagnostic
         --no-warmup       skip the unmeasured warm-up round
         --quick           tiny sizes, one round, no warm-up (a smoke test, not a measurement)
       """;
@@ -59,9 +62,9 @@ public final class LoadRunner {
    * @param threads virtual threads in all (thread k uses instance k mod instances)
    * @param requests requests in all
    * @param ids distinct ids the requests are drawn from
-   * @param zipf whether ids are drawn from a Zipf distribution (else always id 0)
+   * @param draw how ids are drawn: "one" (always id 0), "zipf" (Zipf, s = 1.0) or "uniform"
    * @param computeMicros the computation's duration
-   * @param prewarmed whether the value is cached before the timed part
+   * @param prewarmed whether every id's value is cached before the timed part
    */
   record Scenario(
       String name,
@@ -70,7 +73,7 @@ public final class LoadRunner {
       int threads,
       int requests,
       int ids,
-      boolean zipf,
+      String draw,
       long computeMicros,
       boolean prewarmed) {
 
@@ -82,7 +85,7 @@ public final class LoadRunner {
           Math.max(instances, (int) (threads * f)),
           Math.max(instances, (int) (requests * f * f)),
           Math.max(1, (int) (ids * f)),
-          zipf,
+          draw,
           computeMicros,
           prewarmed);
     }
@@ -93,16 +96,21 @@ public final class LoadRunner {
           new Scenario(
               "hot-hit",
               "64 virtual threads x 5,000 gets of one cached key, 1 instance",
-              1, 64, 64 * 5_000, 1, false, 0, true),
+              1, 64, 64 * 5_000, 1, "one", 0, true),
+          new Scenario(
+              "hot-hit-spread",
+              "64 virtual threads x 5,000 gets spread uniformly over 10,000 cached keys, 1 instance"
+                  + " (no two concurrent requests share a key, so no in-JVM coalescing)",
+              1, 64, 64 * 5_000, 10_000, "uniform", 0, true),
           new Scenario(
               "cold-stampede",
               "4 instances x 250 virtual threads, one cold key, 100 ms computation",
-              4, 1_000, 1_000, 1, false, 100_000, false),
+              4, 1_000, 1_000, 1, "one", 100_000, false),
           new Scenario(
               "many-keys",
               "2 instances, 200 virtual threads, 20,000 requests over 2,000 ids (Zipf s=1.0),"
                   + " 1 ms computation",
-              2, 200, 20_000, 2_000, true, 1_000, false));
+              2, 200, 20_000, 2_000, "zipf", 1_000, false));
 
   /**
    * One run of one contender in one scenario.
@@ -127,6 +135,8 @@ public final class LoadRunner {
    * @param jvmCpuNanos CPU time this JVM used during the run (all its threads)
    * @param redisCpuMicros CPU time Redis used during the run
    * @param notes MemoLock's own counters summed over its instances (empty for baselines)
+   * @param toCompute per computed id: its first computation's start minus its first request's
+   *     start (the miss path before the computation: reads, lock, hand-offs)
    */
   record Run(
       Scenario scenario,
@@ -146,7 +156,8 @@ public final class LoadRunner {
       long firstComputeStartNanos,
       long jvmCpuNanos,
       long redisCpuMicros,
-      String notes) {
+      String notes,
+      Percentiles toCompute) {
 
     double jvmCpuMicrosPerRequest() {
       return jvmCpuNanos / 1e3 / Math.max(1, done);
@@ -169,6 +180,8 @@ public final class LoadRunner {
   private final Duration timeLimit;
   private final StringBuilder log = new StringBuilder();
   private List<Contender> contenders = List.of(Contender.values());
+  private int pool;
+  private boolean autoRenew = true;
 
   LoadRunner(BenchRedis redis, Duration timeLimit) {
     this.redis = redis;
@@ -188,6 +201,8 @@ public final class LoadRunner {
     boolean warmup = true;
     boolean quick = false;
     List<Contender> contenders = List.of(Contender.values());
+    int pool = 0;
+    boolean autoRenew = true;
     try {
       for (int i = 0; i < args.length; i++) {
         switch (args[i]) {
@@ -197,6 +212,8 @@ public final class LoadRunner {
           case "--redis" -> redisUri = args[++i];
           case "--time-limit-s" -> limit = Long.parseLong(args[++i]);
           case "--no-warmup" -> warmup = false;
+          case "--pool" -> pool = Integer.parseInt(args[++i]);
+          case "--no-auto-renew" -> autoRenew = false;
           case "--contenders" ->
               contenders =
                   Arrays.stream(args[++i].split(","))
@@ -236,6 +253,8 @@ public final class LoadRunner {
     try {
       LoadRunner runner = new LoadRunner(redis, Duration.ofSeconds(limit));
       runner.contenders = contenders;
+      runner.pool = pool;
+      runner.autoRenew = autoRenew;
       String report = runner.runAll(scenarios, rounds, warmup, quick);
       if (!outDir.equals("-")) {
         Path dir = Path.of(outDir);
@@ -303,7 +322,12 @@ public final class LoadRunner {
   Run runOnce(Scenario s, Contender contender, int round) throws Exception {
     String tag = "lr-" + s.name() + "-" + contender.name().toLowerCase(Locale.ROOT) + "-"
         + UUID.randomUUID().toString().substring(0, 8);
-    int[] draws = s.zipf() ? Zipf.sample(s.ids(), 1.0, s.requests(), 42) : new int[s.requests()];
+    int[] draws =
+        switch (s.draw()) {
+          case "zipf" -> Zipf.sample(s.ids(), 1.0, s.requests(), 42);
+          case "uniform" -> new java.util.SplittableRandom(42).ints(s.requests(), 0, s.ids()).toArray();
+          default -> new int[s.requests()];
+        };
     String[] idNames = new String[s.ids()];
     for (int i = 0; i < idNames.length; i++) {
       idNames[i] = "id" + i;
@@ -313,19 +337,31 @@ public final class LoadRunner {
     List<Contender.Service> services = new ArrayList<>();
     try (RedisClient admin = RedisClient.create(redis.host(), redis.port())) {
       for (int i = 0; i < s.instances(); i++) {
-        RedisClient client = RedisClient.create(redis.host(), redis.port());
+        RedisClient client = newClient();
         clients.add(client);
-        services.add(contender.open(client, tag));
+        services.add(contender.open(client, tag, autoRenew));
       }
       AtomicInteger computations = new AtomicInteger();
       AtomicLong firstComputeStart = new AtomicLong(Long.MAX_VALUE);
       AtomicLongArray firstEnd = new AtomicLongArray(s.ids());
+      AtomicLongArray firstStart = new AtomicLongArray(s.ids());
       for (int i = 0; i < s.ids(); i++) {
         firstEnd.set(i, Long.MAX_VALUE);
+        firstStart.set(i, Long.MAX_VALUE);
       }
       String padding = "x".repeat(90);
       if (s.prewarmed()) {
+        // Every contender reads "<tag>:<id>" holding the value as UTF-8: write them all at once.
+        try (var pipeline = admin.pipelined()) {
+          for (String id : idNames) {
+            pipeline.set(
+                (tag + ":" + id).getBytes(StandardCharsets.UTF_8),
+                ("value of " + id + " " + padding).getBytes(StandardCharsets.UTF_8),
+                SetParams.setParams().px(Contender.VALUE_TTL.toMillis()));
+          }
+        }
         for (Contender.Service service : services) {
+          // one read each, so every instance has its connection and scripts ready
           service.get(idNames[0], () -> "value of " + idNames[0] + " " + padding);
         }
       }
@@ -368,7 +404,9 @@ public final class LoadRunner {
                               id,
                               () -> {
                                 computations.incrementAndGet();
-                                firstComputeStart.accumulateAndGet(System.nanoTime(), Math::min);
+                                long began = System.nanoTime();
+                                firstComputeStart.accumulateAndGet(began, Math::min);
+                                firstStart.accumulateAndGet(idIndex, began, Math::min);
                                 if (computeNanos > 0) {
                                   Thread.sleep(Duration.ofNanos(computeNanos));
                                 }
@@ -408,11 +446,14 @@ public final class LoadRunner {
       int finished = done.get();
       List<Long> latencies = new ArrayList<>(finished);
       List<Long> beyond = new ArrayList<>();
+      long[] firstRequest = new long[s.ids()];
+      Arrays.fill(firstRequest, Long.MAX_VALUE);
       for (int i = 0; i < Math.min(n, next.get()); i++) {
         if (end[i] == 0) {
           continue;
         }
         latencies.add(end[i] - start[i]);
+        firstRequest[draws[i]] = Math.min(firstRequest[draws[i]], start[i]);
         long valueAt = firstEnd.get(draws[i]);
         if (!failed[i] && valueAt != Long.MAX_VALUE && start[i] - valueAt < 0) {
           beyond.add(Math.max(0, end[i] - valueAt));
@@ -425,7 +466,7 @@ public final class LoadRunner {
           new Percentiles(beyond.stream().mapToLong(Long::longValue).toArray()),
           after.commandsSince(before), after.scriptsSince(before), timedOut,
           firstComputeStart.get() == Long.MAX_VALUE ? -1 : firstComputeStart.get() - t0,
-          cpuUsed, after.cpuMicrosSince(before), notes(services));
+          cpuUsed, after.cpuMicrosSince(before), notes(services), toCompute(firstRequest, firstStart));
     } finally {
       services.forEach(Contender.Service::close);
       clients.forEach(RedisClient::close);
@@ -436,16 +477,40 @@ public final class LoadRunner {
     return String.format(
         Locale.ROOT,
         "%-14s %-14s %6d req %6d comp (distinct %d) %9.0f req/s  p50 %8.3f p99 %8.3f max %8.3f ms"
-            + "  beyond p99 %s  %.3f cmd/req  CPU us/req JVM %.1f Redis %.1f  1st computation at %s%s%s",
+            + "  beyond p99 %s  %.3f cmd/req  CPU us/req JVM %.1f Redis %.1f  1st computation at %s"
+            + "  first request to computation p50 %s p99 %s%s%s",
         r.scenario().name(), r.contender().label, r.done(), r.computations(), r.distinctIds(),
         r.throughput(), r.latency().millis(0.5), r.latency().millis(0.99), r.latency().maxMillis(),
         r.beyond().count() == 0 ? "n/a" : String.format(Locale.ROOT, "%.3f ms", r.beyond().millis(0.99)),
         r.commandsPerRequest(), r.jvmCpuMicrosPerRequest(), r.redisCpuMicrosPerRequest(),
         r.firstComputeStartNanos() < 0 ? "n/a"
             : String.format(Locale.ROOT, "%.1f ms", r.firstComputeStartNanos() / 1e6),
+        r.toCompute().count() == 0 ? "n/a" : String.format(Locale.ROOT, "%.3f", r.toCompute().millis(0.5)),
+        r.toCompute().count() == 0 ? "n/a" : String.format(Locale.ROOT, "%.3f ms", r.toCompute().millis(0.99)),
         r.errors() > 0 ? "  ERRORS " + r.errors() + " (first: " + r.firstError() + ")" : "",
         r.timedOut() ? "  TIME LIMIT" : "")
         + (r.notes().isEmpty() ? "" : "\n               MemoLock counters: " + r.notes());
+  }
+
+  private static Percentiles toCompute(long[] firstRequest, AtomicLongArray firstStart) {
+    List<Long> delays = new ArrayList<>();
+    for (int d = 0; d < firstRequest.length; d++) {
+      long began = firstStart.get(d);
+      if (began != Long.MAX_VALUE && firstRequest[d] != Long.MAX_VALUE) {
+        delays.add(Math.max(0, began - firstRequest[d]));
+      }
+    }
+    return new Percentiles(delays.stream().mapToLong(Long::longValue).toArray());
+  }
+
+  private RedisClient newClient() {
+    if (pool <= 0) {
+      return RedisClient.create(redis.host(), redis.port());
+    }
+    redis.clients.jedis.ConnectionPoolConfig config = new redis.clients.jedis.ConnectionPoolConfig();
+    config.setMaxTotal(pool);
+    config.setMaxIdle(pool);
+    return RedisClient.builder().hostAndPort(redis.host(), redis.port()).poolConfig(config).build();
   }
 
   /** MemoLock's counters summed over instances, as one line. */
