@@ -1,0 +1,90 @@
+package io.memolock.benchmarks;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * A quick check that the load runner's scenarios, contenders and report work, at tiny sizes. It
+ * measures nothing: the benchmarks themselves run only through exec:exec@load and exec:exec@jmh.
+ */
+@Timeout(120)
+class LoadRunnerSmokeTest {
+  private static BenchRedis redis;
+  private static LoadRunner runner;
+
+  @BeforeAll
+  static void start() {
+    redis = BenchRedis.obtain();
+    runner = new LoadRunner(redis, Duration.ofSeconds(30));
+  }
+
+  @AfterAll
+  static void stop() {
+    if (redis != null) {
+      redis.stop();
+    }
+  }
+
+  private static LoadRunner.Scenario scenario(String name, double scale) {
+    return LoadRunner.SCENARIOS.stream()
+        .filter(s -> s.name().equals(name))
+        .findFirst()
+        .orElseThrow()
+        .scaled(scale);
+  }
+
+  @Test
+  void everyContenderServesEveryRequestAndOnlyTheLocksAvoidDuplicateComputations()
+      throws Exception {
+    LoadRunner.Scenario stampede = scenario("cold-stampede", 0.1);
+    LoadRunner.Scenario manyKeys = scenario("many-keys", 0.1);
+    for (Contender c : Contender.values()) {
+      LoadRunner.Run s = runner.runOnce(stampede, c, 1);
+      assertEquals(stampede.requests(), s.done(), LoadRunner.describe(s));
+      assertEquals(0, s.errors(), LoadRunner.describe(s));
+      LoadRunner.Run m = runner.runOnce(manyKeys, c, 1);
+      assertEquals(manyKeys.requests(), m.done(), LoadRunner.describe(m));
+      assertEquals(0, m.errors(), LoadRunner.describe(m));
+      if (c == Contender.MEMOLOCK) {
+        assertEquals(1, s.computations(), LoadRunner.describe(s));
+        assertEquals(m.distinctIds(), m.computations(), LoadRunner.describe(m));
+        assertTrue(s.commands() > 0, "INFO commandstats deltas are counted");
+      }
+      if (c == Contender.CACHE_ASIDE) {
+        assertEquals(stampede.requests(), s.computations(), "no lock: everyone computes");
+      }
+    }
+  }
+
+  @Test
+  void theReportHasTheFloorTheScenariosAndTheTargets() throws Exception {
+    String md =
+        runner.runAll(
+            List.of(scenario("hot-hit", 0.05), scenario("cold-stampede", 0.05),
+                scenario("many-keys", 0.05)),
+            1, false, true);
+    assertTrue(md.contains("## Machine floor"), md);
+    assertTrue(md.contains("### hot-hit"), md);
+    assertTrue(md.contains("### cold-stampede"), md);
+    assertTrue(md.contains("### many-keys"), md);
+    assertTrue(md.contains("| cold-stampede: 1 computation (every round, no errors) | 1 | yes |"), md);
+    assertTrue(md.contains("many-keys: computations == distinct ids requested"), md);
+  }
+
+  @Test
+  void zipfSamplesAreSeededAndInRange() {
+    int[] a = Zipf.sample(100, 1.0, 1_000, 7);
+    int[] b = Zipf.sample(100, 1.0, 1_000, 7);
+    assertEquals(java.util.Arrays.toString(a), java.util.Arrays.toString(b));
+    long zeros = java.util.Arrays.stream(a).filter(x -> x == 0).count();
+    assertTrue(java.util.Arrays.stream(a).allMatch(x -> x >= 0 && x < 100));
+    assertTrue(zeros > 100, "rank 0 is the most frequent: " + zeros);
+  }
+}
