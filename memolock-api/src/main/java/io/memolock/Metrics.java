@@ -7,7 +7,8 @@ package io.memolock;
  * @param hits callers served from Redis without waiting
  * @param misses callers that did not find the value on their first read
  * @param computations computations (and external triggers) started in this process
- * @param waits flights that waited for a value computed elsewhere
+ * @param waits callers that waited for a value computed elsewhere (in another process, or by a
+ *     flight of this process that lost the lock)
  * @param wakeUps waits ended by a notification carrying the value
  * @param timeouts callers that timed out
  * @param failures computations that failed here, plus failures received from elsewhere

@@ -37,6 +37,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import redis.clients.jedis.UnifiedJedis;
@@ -372,6 +373,9 @@ public final class Engine<V> implements MemoLock<V> {
         timeouts.increment();
         throw new MemoLockTimeoutException(tag, id, timeout, flight.phase);
       }
+      if (cause instanceof ComputationFailedException && flight.outcome != Outcome.HIT) {
+        misses.increment(); // the caller missed, then a computation failed
+      }
       if (cause instanceof MemoLockException m) {
         throw m;
       }
@@ -601,7 +605,11 @@ public final class Engine<V> implements MemoLock<V> {
     final CompletableFuture<Optional<V>> result = new CompletableFuture<>();
     final AtomicInteger joiners = new AtomicInteger();
     final AtomicLong deadline = new AtomicLong(Long.MIN_VALUE);
-    final LinkedBlockingQueue<Event> events = new LinkedBlockingQueue<>();
+    /**
+     * What the subscriber and the callers tell the flight's thread. Made on a miss only, so a hit
+     * allocates no queue; null until then.
+     */
+    volatile @Nullable LinkedBlockingQueue<Event> events;
     final List<String> channels;
     volatile Outcome outcome = Outcome.HIT;
     volatile String phase = "reading the value";
@@ -626,7 +634,14 @@ public final class Engine<V> implements MemoLock<V> {
 
     void leave() {
       if (joiners.decrementAndGet() <= 0 && !computing) {
-        events.offer(new Event(Event.ABANDON, new byte[0]));
+        tell(Event.ABANDON, new byte[0]);
+      }
+    }
+
+    private void tell(int kind, byte[] payload) {
+      LinkedBlockingQueue<Event> queue = events;
+      if (queue != null) {
+        queue.offer(new Event(kind, payload));
       }
     }
 
@@ -648,6 +663,7 @@ public final class Engine<V> implements MemoLock<V> {
       }
       outcome = Outcome.WAITED;
       phase = "waiting for the lock";
+      events = new LinkedBlockingQueue<>();
       Thread t = settings.threadFactory().newThread(this::run);
       thread = t;
       t.start();
@@ -665,7 +681,7 @@ public final class Engine<V> implements MemoLock<V> {
 
     void close() {
       fail(new MemoLockClosedException(tag, id));
-      events.offer(new Event(Event.CLOSE, new byte[0]));
+      tell(Event.CLOSE, new byte[0]);
       Thread t = thread;
       if (computing && t != null) {
         t.interrupt();
@@ -674,17 +690,17 @@ public final class Engine<V> implements MemoLock<V> {
 
     @Override
     public void onMessage(String channel, byte[] payload) {
-      events.offer(
-          new Event(channel.equals(keys.notifyChannel) ? Event.MESSAGE : Event.FAILURE, payload));
+      tell(channel.equals(keys.notifyChannel) ? Event.MESSAGE : Event.FAILURE, payload);
     }
 
     @Override
     public void onResync() {
-      events.offer(new Event(Event.RESYNC, new byte[0]));
+      tell(Event.RESYNC, new byte[0]);
     }
 
     /** The flight's own thread: acquire, compute or wait, until a value or a failure. */
     void run() {
+      LinkedBlockingQueue<Event> events = Objects.requireNonNull(this.events);
       boolean sawHolder = false;
       byte @Nullable [] heldToken = null;
       long outageStart = 0;
@@ -918,7 +934,7 @@ public final class Engine<V> implements MemoLock<V> {
       outcome = Outcome.COMPUTED;
       phase = "computing";
       LeaseImpl lease = new LeaseImpl(id, keys.lock, token);
-      Thread watchdog = settings.autoRenew() ? startWatchdog(lease) : null;
+      Watchdog watchdog = settings.autoRenew() ? startWatchdog(lease) : null;
       Computed<V> computed;
       Storage.@Nullable Write write;
       try {
@@ -971,36 +987,62 @@ public final class Engine<V> implements MemoLock<V> {
       fail(new ComputationFailedException(tag, id, t.getClass().getName(), t.getMessage(), t));
     }
 
-    private Thread startWatchdog(LeaseImpl lease) {
-      long period = Math.max(1, settings.lockTimeout().toMillis() / 3);
-      Thread t =
-          settings
-              .threadFactory()
-              .newThread(
-                  () -> {
-                    while (!Thread.currentThread().isInterrupted() && lease.held()) {
-                      try {
-                        Thread.sleep(period);
-                      } catch (InterruptedException e) {
-                        return;
-                      }
-                      try {
-                        lease.extend(settings.lockTimeout());
-                      } catch (LeaseLostException e) {
-                        return;
-                      } catch (MemoLockException e) {
-                        // Redis hiccup: try again at the next period.
-                      }
-                    }
-                  });
+    private Watchdog startWatchdog(LeaseImpl lease) {
+      Watchdog watchdog = new Watchdog(lease);
+      Thread t = settings.threadFactory().newThread(watchdog);
+      watchdog.thread = t;
       t.start();
-      return t;
+      return watchdog;
     }
 
-    private void stop(@Nullable Thread watchdog) {
+    private void stop(@Nullable Watchdog watchdog) {
       computing = false;
       if (watchdog != null) {
-        watchdog.interrupt();
+        watchdog.stop();
+      }
+    }
+  }
+
+  /**
+   * Extends a computation's lock every third of the lock timeout until stopped or lost. Stopped
+   * with park/unpark, never an interrupt: an interrupt during a Redis call would close the
+   * virtual thread's pooled socket.
+   */
+  private final class Watchdog implements Runnable {
+    private final LeaseImpl lease;
+    private volatile boolean stopped;
+    volatile @Nullable Thread thread;
+
+    Watchdog(LeaseImpl lease) {
+      this.lease = lease;
+    }
+
+    @Override
+    public void run() {
+      long period = Math.max(1, settings.lockTimeout().toNanos() / 3);
+      long next = System.nanoTime() + period;
+      while (!stopped && lease.held()) {
+        long wait = next - System.nanoTime();
+        if (wait > 0) {
+          LockSupport.parkNanos(this, wait);
+          continue;
+        }
+        next = System.nanoTime() + period;
+        try {
+          lease.extend(settings.lockTimeout());
+        } catch (LeaseLostException e) {
+          return;
+        } catch (MemoLockException e) {
+          // Redis hiccup: try again at the next period.
+        }
+      }
+    }
+
+    void stop() {
+      stopped = true;
+      Thread t = thread;
+      if (t != null) {
+        LockSupport.unpark(t);
       }
     }
   }

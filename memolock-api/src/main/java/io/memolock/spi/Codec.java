@@ -56,6 +56,9 @@ enum Utf8Codec implements Codec<String> {
 
   @Override
   public byte[] encode(String value) {
+    if (!hasSurrogate(value)) {
+      return value.getBytes(StandardCharsets.UTF_8); // the JDK's fast path; nothing to replace
+    }
     try {
       ByteBuffer buffer =
           StandardCharsets.UTF_8
@@ -71,6 +74,24 @@ enum Utf8Codec implements Codec<String> {
 
   @Override
   public String decode(byte[] bytes) {
+    String fast = new String(bytes, StandardCharsets.UTF_8);
+    if (fast.indexOf('\uFFFD') < 0) {
+      return fast; // no replacement character: the bytes were well-formed
+    }
+    return strictDecode(bytes);
+  }
+
+  private static boolean hasSurrogate(String value) {
+    for (int i = 0; i < value.length(); i++) {
+      if (Character.isSurrogate(value.charAt(i))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Malformed bytes, or a genuine U+FFFD: only the strict decoder can tell which. */
+  private static String strictDecode(byte[] bytes) {
     try {
       return StandardCharsets.UTF_8
           .newDecoder()
