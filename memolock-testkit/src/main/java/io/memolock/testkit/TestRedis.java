@@ -25,6 +25,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Stream;
 import redis.clients.jedis.RedisClient;
 
@@ -78,14 +79,17 @@ public final class TestRedis {
   private static final String PORT_IN_USE = "already in use";
   private static final String LOG_PREFIX = "[memolock-testkit] ";
 
-  private static final Object SHARED_LOCK = new Object();
+  private static final ReentrantLock SHARED_LOCK = new ReentrantLock();
   private static TestRedis shared; // guarded by SHARED_LOCK
   private static RuntimeException sharedFailure; // guarded by SHARED_LOCK
 
   /** Everything to stop at JVM exit: owned processes and containers. */
   private static final Set<TestRedis> TO_STOP = ConcurrentHashMap.newKeySet();
 
-  private static final Object STATIC_LOCK = new Object();
+  /** Guards restart(), stop() and process start; never synchronized (no pinning). */
+  private final ReentrantLock stateLock = new ReentrantLock();
+
+  private static final ReentrantLock STATIC_LOCK = new ReentrantLock();
   private static boolean hookInstalled; // guarded by STATIC_LOCK
   private static Path embeddedBinary; // guarded by STATIC_LOCK
   private static Path embeddedBinaryDir; // guarded by STATIC_LOCK
@@ -122,7 +126,8 @@ public final class TestRedis {
    *     without trying again)
    */
   public static TestRedis shared() {
-    synchronized (SHARED_LOCK) {
+    SHARED_LOCK.lock();
+    try {
       if (shared != null) {
         return shared;
       }
@@ -137,6 +142,8 @@ public final class TestRedis {
       }
       System.err.println(LOG_PREFIX + "TestRedis.shared() uses " + shared.describe());
       return shared;
+    } finally {
+      SHARED_LOCK.unlock();
     }
   }
 
@@ -270,8 +277,11 @@ public final class TestRedis {
       }
       TO_STOP.add(redis);
       try {
-        synchronized (redis) {
+        redis.stateLock.lock();
+        try {
           redis.startProcess();
+        } finally {
+          redis.stateLock.unlock();
         }
         return redis;
       } catch (RuntimeException e) {
@@ -349,7 +359,9 @@ public final class TestRedis {
    * @throws IllegalStateException if this JVM does not run the process ({@link #owned()} is false), or if the new
    *     process does not answer in time
    */
-  public synchronized void restart() {
+  public void restart() {
+    stateLock.lock();
+    try {
     if (!owned()) {
       throw new IllegalStateException(
           "restart() needs a redis-server started by this JVM, but this Redis comes from source '"
@@ -370,13 +382,18 @@ public final class TestRedis {
         sleep(100);
       }
     }
+    } finally {
+      stateLock.unlock();
+    }
   }
 
   /**
    * Stops the server if this JVM started it: kills the process tree and deletes its directory, or stops the
    * container. Does nothing for a server given by {@value #ENV_URI}. Calling it again does nothing.
    */
-  public synchronized void stop() {
+  public void stop() {
+    stateLock.lock();
+    try {
     killProcess();
     if (workDir != null) {
       deleteRecursively(workDir);
@@ -388,6 +405,9 @@ public final class TestRedis {
       } catch (Exception e) {
         System.err.println(LOG_PREFIX + "stopping the Redis container failed: " + e);
       }
+    }
+    } finally {
+      stateLock.unlock();
     }
   }
 
@@ -426,6 +446,54 @@ public final class TestRedis {
    */
   public Optional<Path> cliBinary() {
     return findOnPath("redis-cli");
+  }
+
+  /**
+   * Runs one command against this Redis from a separate process: {@code redis-cli} when it is on
+   * {@code PATH}, else a child JVM running {@link ExternalClient}. Either way a foreign writer
+   * that shares nothing with this JVM but the server.
+   *
+   * @param command the command and its arguments, e.g. {@code "SET", "k", "v"}
+   * @return what the process printed
+   * @throws IllegalStateException if the process fails or runs longer than 30 s
+   */
+  public String externalCommand(String... command) {
+    return externalCommand(cliBinary(), command);
+  }
+
+  /** As {@link #externalCommand(String...)}, with the child JVM when {@code cli} is empty. */
+  String externalCommand(Optional<Path> cli, String... command) {
+    List<String> argv = new ArrayList<>();
+    if (cli.isPresent()) {
+      argv.addAll(List.of(cli.get().toString(), "-h", host(), "-p", String.valueOf(port())));
+    } else {
+      argv.addAll(
+          List.of(
+              ProcessHandle.current().info().command().orElse("java"),
+              "-cp",
+              System.getProperty("java.class.path"),
+              ExternalClient.class.getName(),
+              host(),
+              String.valueOf(port())));
+    }
+    argv.addAll(List.of(command));
+    try {
+      Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      if (!p.waitFor(30, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+        throw new IllegalStateException("external command did not finish: " + argv);
+      }
+      if (p.exitValue() != 0 || out.startsWith("(error)")) {
+        throw new IllegalStateException("external command failed: " + argv + ": " + out);
+      }
+      return out.strip();
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException("cannot start " + argv, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted running " + argv, e);
+    }
   }
 
   @Override
@@ -657,7 +725,8 @@ public final class TestRedis {
 
   /** Extracts the embedded redis-server once per JVM into a temporary directory and makes it executable. */
   static Path embeddedBinary() {
-    synchronized (STATIC_LOCK) {
+    STATIC_LOCK.lock();
+    try {
       if (embeddedBinary != null && Files.isExecutable(embeddedBinary)) {
         return embeddedBinary;
       }
@@ -687,6 +756,8 @@ public final class TestRedis {
       } catch (IOException e) {
         throw new UncheckedIOException("cannot extract " + resource + " from embedded-redis", e);
       }
+    } finally {
+      STATIC_LOCK.unlock();
     }
   }
 
@@ -705,11 +776,14 @@ public final class TestRedis {
   // ---------------------------------------------------------------------------------------------------------------
 
   private static void installShutdownHook() {
-    synchronized (STATIC_LOCK) {
+    STATIC_LOCK.lock();
+    try {
       if (!hookInstalled) {
         Runtime.getRuntime().addShutdownHook(new Thread(TestRedis::stopAll, "memolock-testkit-redis-stop"));
         hookInstalled = true;
       }
+    } finally {
+      STATIC_LOCK.unlock();
     }
   }
 
@@ -722,8 +796,11 @@ public final class TestRedis {
       }
     }
     Path dir;
-    synchronized (STATIC_LOCK) {
+    STATIC_LOCK.lock();
+    try {
       dir = embeddedBinaryDir;
+    } finally {
+      STATIC_LOCK.unlock();
     }
     if (dir != null) {
       deleteRecursively(dir);

@@ -24,6 +24,22 @@ import redis.clients.jedis.RedisClient;
 class TestRedisTest {
 
   @Test
+  void externalCommandsRunInASeparateProcessWithOrWithoutRedisCli() {
+    TestRedis redis = TestRedis.shared();
+    // The child-JVM stand-in, used where no redis-cli is on PATH.
+    assertEquals("OK", redis.externalCommand(java.util.Optional.empty(), "SET", "ext:k", "v ✓"));
+    assertEquals("v ✓", redis.externalCommand(java.util.Optional.empty(), "GET", "ext:k"));
+    // And redis-cli itself where it exists (CI installs it with redis-server).
+    if (redis.cliBinary().isPresent()) {
+      assertEquals("v ✓", redis.externalCommand("GET", "ext:k"));
+    }
+    org.junit.jupiter.api.Assertions.assertThrows(
+        IllegalStateException.class,
+        () -> redis.externalCommand(java.util.Optional.empty(), "NOSUCHCOMMAND"));
+  }
+
+
+  @Test
   void sharedAnswersPingAndIsTheSameInstanceFromEveryThread() throws Exception {
     TestRedis redis = TestRedis.shared();
     try (RedisClient client = redis.newClient()) {
