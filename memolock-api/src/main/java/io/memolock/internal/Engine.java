@@ -669,9 +669,10 @@ public final class Engine<V> implements MemoLock<V> {
       t.start();
     }
 
-    void succeed(Optional<V> value) {
+    /** @return whether this call completed the flight (false if it was already complete) */
+    boolean succeed(Optional<V> value) {
       flights.remove(id, this);
-      result.complete(value);
+      return result.complete(value);
     }
 
     void fail(Throwable error) {
@@ -690,7 +691,22 @@ public final class Engine<V> implements MemoLock<V> {
 
     @Override
     public void onMessage(String channel, byte[] payload) {
-      tell(channel.equals(keys.notifyChannel) ? Event.MESSAGE : Event.FAILURE, payload);
+      boolean value = channel.equals(keys.notifyChannel);
+      if (value && trigger == null && !result.isDone()) {
+        // A payload that carries the value completes the callers here, on the subscriber's
+        // thread, saving the hop through the flight's thread; that thread then only cleans up.
+        // Anything else (no value in the payload, bytes that do not decode) goes the long way,
+        // where failures are reported with their context.
+        try {
+          V decoded = storage.fromNotification(payload);
+          if (decoded != null && succeed(Optional.of(decoded))) {
+            wakeUps.increment();
+          }
+        } catch (RuntimeException e) {
+          // handled by the flight's thread below
+        }
+      }
+      tell(value ? Event.MESSAGE : Event.FAILURE, payload);
     }
 
     @Override
@@ -863,6 +879,9 @@ public final class Engine<V> implements MemoLock<V> {
           return true;
         }
         default -> {
+          if (result.isDone()) {
+            return true; // completed from the subscriber's thread already
+          }
           V value;
           try {
             value = storage.fromNotification(e.payload);
@@ -876,9 +895,10 @@ public final class Engine<V> implements MemoLock<V> {
           if (value == null) {
             return false;
           }
-          wakeUps.increment();
           release(heldToken);
-          succeed(Optional.of(value));
+          if (succeed(Optional.of(value))) {
+            wakeUps.increment();
+          }
           return true;
         }
       }
