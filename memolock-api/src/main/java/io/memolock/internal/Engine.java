@@ -615,6 +615,8 @@ public final class Engine<V> implements MemoLock<V> {
     volatile String phase = "reading the value";
     volatile @Nullable Thread thread;
     volatile boolean computing;
+    /** Set once this flight won the lock: its own notification must not complete it early. */
+    volatile boolean holder;
     /** Registered with the subscriber; only the flight's thread reads or writes it. */
     private boolean listening;
 
@@ -692,7 +694,7 @@ public final class Engine<V> implements MemoLock<V> {
     @Override
     public void onMessage(String channel, byte[] payload) {
       boolean value = channel.equals(keys.notifyChannel);
-      if (value && trigger == null && !result.isDone()) {
+      if (value && trigger == null && !holder && !result.isDone()) {
         // A payload that carries the value completes the callers here, on the subscriber's
         // thread, saving the hop through the flight's thread; that thread then only cleans up.
         // Anything else (no value in the payload, bytes that do not decode) goes the long way,
@@ -949,6 +951,7 @@ public final class Engine<V> implements MemoLock<V> {
     }
 
     private void compute(byte[] token) {
+      holder = true;
       computing = true;
       computations.increment();
       outcome = Outcome.COMPUTED;
