@@ -30,7 +30,7 @@ import redis.clients.jedis.UnifiedJedis;
  * __redis__:invalidate}.
  *
  * <p>Thread-safe. State changes and writes to the connection happen under one {@link ReentrantLock}
- * (never {@code synchronized}, so virtual threads do not pin); message callbacks run outside it,
+ * (never a monitor, so virtual threads do not pin); message callbacks run outside it,
  * connection callbacks inside it (so they are ordered with the connection's state).
  */
 public final class Subscriber {

@@ -56,7 +56,7 @@ import org.objenesis.strategy.StdInstantiatorStrategy;
  * encoding an unregistered class. Kryo references are off: values must not contain cycles.
  *
  * <p>Thread-safe: Kryo instances and output buffers are pooled ({@link Pool}, lock-based, never
- * {@code synchronized}, so virtual threads do not pin), each used by one thread at a time.
+ * a monitor lock, so virtual threads do not pin), each used by one thread at a time.
  *
  * @param <T> the value type
  */

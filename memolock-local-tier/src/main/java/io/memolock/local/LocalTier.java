@@ -49,7 +49,7 @@ import io.memolock.MemoLock;
  * plus one round trip (a pipelined {@code PTTL} and read of the computation time). {@link #put} and
  * {@link #invalidate} drop this JVM's near copy before they return.
  *
- * <p>Instances are thread-safe. No call blocks inside {@code synchronized} or inside a map's
+ * <p>Instances are thread-safe. No call blocks while holding a monitor or inside a map's
  * {@code compute}: the near cache is only read with {@code getIfPresent} and filled with {@code
  * put}, so virtual threads never pin.
  *

@@ -86,7 +86,7 @@ public final class TestRedis {
   /** Everything to stop at JVM exit: owned processes and containers. */
   private static final Set<TestRedis> TO_STOP = ConcurrentHashMap.newKeySet();
 
-  /** Guards restart(), stop() and process start; never synchronized (no pinning). */
+  /** Guards restart(), stop() and process start; a ReentrantLock, not a monitor (no pinning). */
   private final ReentrantLock stateLock = new ReentrantLock();
 
   private static final ReentrantLock STATIC_LOCK = new ReentrantLock();
@@ -362,26 +362,26 @@ public final class TestRedis {
   public void restart() {
     stateLock.lock();
     try {
-    if (!owned()) {
-      throw new IllegalStateException(
-          "restart() needs a redis-server started by this JVM, but this Redis comes from source '"
-              + source
-              + "'; use TestRedis.startPrivate()");
-    }
-    killProcess();
-    long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-    while (true) {
-      try {
-        startProcess();
-        return;
-      } catch (IllegalStateException e) {
-        // The old socket may linger for a moment: try the same port again.
-        if (!String.valueOf(e.getMessage()).contains(PORT_IN_USE) || System.nanoTime() > deadline) {
-          throw e;
-        }
-        sleep(100);
+      if (!owned()) {
+        throw new IllegalStateException(
+            "restart() needs a redis-server started by this JVM, but this Redis comes from source '"
+                + source
+                + "'; use TestRedis.startPrivate()");
       }
-    }
+      killProcess();
+      long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+      while (true) {
+        try {
+          startProcess();
+          return;
+        } catch (IllegalStateException e) {
+          // The old socket may linger for a moment: try the same port again.
+          if (!String.valueOf(e.getMessage()).contains(PORT_IN_USE) || System.nanoTime() > deadline) {
+            throw e;
+          }
+          sleep(100);
+        }
+      }
     } finally {
       stateLock.unlock();
     }
@@ -394,18 +394,18 @@ public final class TestRedis {
   public void stop() {
     stateLock.lock();
     try {
-    killProcess();
-    if (workDir != null) {
-      deleteRecursively(workDir);
-    }
-    if (container != null && !containerStopped) {
-      containerStopped = true;
-      try {
-        container.close();
-      } catch (Exception e) {
-        System.err.println(LOG_PREFIX + "stopping the Redis container failed: " + e);
+      killProcess();
+      if (workDir != null) {
+        deleteRecursively(workDir);
       }
-    }
+      if (container != null && !containerStopped) {
+        containerStopped = true;
+        try {
+          container.close();
+        } catch (Exception e) {
+          System.err.println(LOG_PREFIX + "stopping the Redis container failed: " + e);
+        }
+      }
     } finally {
       stateLock.unlock();
     }
