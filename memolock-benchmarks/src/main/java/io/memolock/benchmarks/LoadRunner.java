@@ -39,7 +39,7 @@ public final class LoadRunner {
   static final String USAGE =
       """
       Usage: LoadRunner [--redis redis://HOST:PORT] [--rounds N] [--scenarios a,b,c] [--out-dir DIR]
-                        [--time-limit-s S] [--no-warmup] [--quick]
+                        [--time-limit-s S] [--warmup-rounds N] [--quick]
 
         --redis URI       use this Redis (default: start a private redis-server on a free port)
         --rounds N        measured rounds; each runs every contender once (default 3)
@@ -49,7 +49,8 @@ public final class LoadRunner {
         --contenders LIST memolock,cache-aside,lock-and-poll (default: all; for profiling one)
         --pool N          connection pool size of every client (default: Jedis's, 8); diagnostic
         --no-auto-renew   MemoLock without automatic lease renewal; diagnostic
-        --no-warmup       skip the unmeasured warm-up round
+        --warmup-rounds N unmeasured full-size rounds first, so the JIT has settled (default 3;
+                          0 for none)
         --quick           tiny sizes, one round, no warm-up (a smoke test, not a measurement)
       """;
 
@@ -198,7 +199,7 @@ public final class LoadRunner {
     String outDir = "docs/benchmarks";
     String redisUri = null;
     long limit = 90;
-    boolean warmup = true;
+    int warmups = 3;
     boolean quick = false;
     List<Contender> contenders = List.of(Contender.values());
     int pool = 0;
@@ -211,7 +212,7 @@ public final class LoadRunner {
           case "--out-dir" -> outDir = args[++i];
           case "--redis" -> redisUri = args[++i];
           case "--time-limit-s" -> limit = Long.parseLong(args[++i]);
-          case "--no-warmup" -> warmup = false;
+          case "--warmup-rounds" -> warmups = Integer.parseInt(args[++i]);
           case "--pool" -> pool = Integer.parseInt(args[++i]);
           case "--no-auto-renew" -> autoRenew = false;
           case "--contenders" ->
@@ -224,8 +225,9 @@ public final class LoadRunner {
           default -> throw new IllegalArgumentException("unknown option " + args[i]);
         }
       }
-      if (rounds < 1 || rounds > 20 || limit < 1 || limit > 3_600) {
-        throw new IllegalArgumentException("--rounds must be 1..20 and --time-limit-s 1..3600");
+      if (rounds < 1 || rounds > 20 || warmups < 0 || warmups > 10 || limit < 1 || limit > 3_600) {
+        throw new IllegalArgumentException(
+            "--rounds must be 1..20, --warmup-rounds 0..10 and --time-limit-s 1..3600");
       }
     } catch (RuntimeException e) {
       System.err.println("error: " + e.getMessage());
@@ -235,7 +237,7 @@ public final class LoadRunner {
     }
     if (quick) {
       rounds = 1;
-      warmup = false;
+      warmups = 0;
     }
     List<Scenario> scenarios = new ArrayList<>();
     for (String name : names) {
@@ -255,7 +257,7 @@ public final class LoadRunner {
       runner.contenders = contenders;
       runner.pool = pool;
       runner.autoRenew = autoRenew;
-      String report = runner.runAll(scenarios, rounds, warmup, quick);
+      String report = runner.runAll(scenarios, rounds, warmups, quick);
       if (!outDir.equals("-")) {
         Path dir = Path.of(outDir);
         Files.createDirectories(dir);
@@ -270,7 +272,7 @@ public final class LoadRunner {
 
   // ------------------------------------------------------------------ running
 
-  String runAll(List<Scenario> scenarios, int rounds, boolean warmup, boolean quick)
+  String runAll(List<Scenario> scenarios, int rounds, int warmups, boolean quick)
       throws Exception {
     Instant started = Instant.now();
     String loadBefore = loadAverage();
@@ -284,8 +286,11 @@ public final class LoadRunner {
       runs.put(s, new EnumMap<>(Contender.class));
     }
     Contender[] order = contenders.toArray(Contender[]::new);
-    for (int round = warmup ? 0 : 1; round <= rounds; round++) {
-      say(round == 0 ? "-- warm-up round (not reported)" : "-- round " + round + " of " + rounds);
+    // Warm-up rounds are numbered 1 - warmups .. 0, measured ones 1 .. rounds.
+    for (int round = 1 - warmups; round <= rounds; round++) {
+      say(round <= 0
+          ? "-- warm-up round " + (round + warmups) + " of " + warmups + " (not reported)"
+          : "-- round " + round + " of " + rounds);
       Floor floor = Floor.measure(redis.host(), redis.port(), floorSamples);
       if (round > 0) {
         floors.add(floor);
@@ -297,9 +302,8 @@ public final class LoadRunner {
       for (Scenario s : scenarios) {
         for (int k = 0; k < order.length; k++) {
           // Rotate the order every round, so no contender always runs first (or last).
-          Contender c = order[(k + round) % order.length];
-          Scenario size = round == 0 ? s.scaled(s.name().equals("cold-stampede") ? 1.0 : 0.3) : s;
-          Run run = runOnce(size, c, round);
+          Contender c = order[Math.floorMod(k + round, order.length)];
+          Run run = runOnce(s, c, round);
           say(describe(run));
           if (round > 0) {
             runs.get(s).computeIfAbsent(c, x -> new ArrayList<>()).add(run);
@@ -309,7 +313,7 @@ public final class LoadRunner {
     }
     String loadAfter = loadAverage();
     Duration took = Duration.between(started, Instant.now()).truncatedTo(ChronoUnit.SECONDS);
-    return Report.markdown(machine, redis, started, took, loadBefore, loadAfter, floors, runs, warmup, quick, log);
+    return Report.markdown(machine, redis, started, took, loadBefore, loadAfter, floors, runs, warmups, quick, log);
   }
 
   private void say(String line) {

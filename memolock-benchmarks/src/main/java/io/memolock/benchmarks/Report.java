@@ -27,7 +27,7 @@ final class Report {
       String loadAfter,
       List<Floor> floors,
       Map<Scenario, Map<Contender, List<Run>>> runs,
-      boolean warmup,
+      int warmups,
       boolean quick,
       CharSequence log) {
     StringBuilder md = new StringBuilder();
@@ -43,7 +43,10 @@ final class Report {
         .append(runs.values().stream().findFirst().map(m -> m.values().stream().findFirst()
             .map(List::size).orElse(0)).orElse(0))
         .append(" measured round(s)")
-        .append(warmup ? " after an unmeasured warm-up round at reduced sizes.\n\n" : ", no warm-up round.\n\n");
+        .append(warmups > 0
+            ? " after " + warmups + " unmeasured full-size warm-up round(s), so that the JIT compiler"
+                + " has settled.\n\n"
+            : ", no warm-up round.\n\n");
 
     md.append("## Machine\n\n| fact | value |\n|---|---|\n");
     machine.facts().forEach((k, v) -> md.append("| ").append(k).append(" | ").append(v).append(" |\n"));
