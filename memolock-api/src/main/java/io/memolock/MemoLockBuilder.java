@@ -178,7 +178,7 @@ public final class MemoLockBuilder<V> {
             maxConcurrentCommands,
             threadFactory != null
                 ? threadFactory
-                : Thread.ofVirtual().name("memolock-" + tag + "-", 0).factory());
+                : Thread.ofVirtual().name("memolock-" + tag).factory());
     return new Engine<>(redis, storage, settings);
   }
 

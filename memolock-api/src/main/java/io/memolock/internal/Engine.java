@@ -30,10 +30,13 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
@@ -75,6 +78,7 @@ public final class Engine<V> implements MemoLock<V> {
   private final String tag;
   private final SharedClient shared;
   private final Scripts.Script storeScript;
+  private final Renewer renewer;
   private final ConcurrentHashMap<String, Flight> flights = new ConcurrentHashMap<>();
   /** Early recomputations in progress (see {@link #refresh}); not in {@link #flights}. */
   private final Set<Flight> refreshes = ConcurrentHashMap.newKeySet();
@@ -105,6 +109,7 @@ public final class Engine<V> implements MemoLock<V> {
     this.storeScript = Scripts.store(storage.writeScript());
     this.lockTimeoutMs = ascii(settings.lockTimeout().toMillis());
     this.shared = SharedClient.acquire(redis, settings.maxConcurrentCommands());
+    this.renewer = new Renewer();
   }
 
   // ---------------------------------------------------------------- public API
@@ -161,7 +166,7 @@ public final class Engine<V> implements MemoLock<V> {
   public void invalidate(String id) {
     Keys keys = keys(id);
     ensureOpen(id);
-    call(id, () -> redis.del(keys.value, keys.failure));
+    call(id, () -> redis.del(keys.value, keys.failure()));
   }
 
   @Override
@@ -196,6 +201,7 @@ public final class Engine<V> implements MemoLock<V> {
     for (Flight flight : List.copyOf(refreshes)) {
       flight.close();
     }
+    renewer.wake();
     shared.release();
   }
 
@@ -244,14 +250,14 @@ public final class Engine<V> implements MemoLock<V> {
     Objects.requireNonNull(computation, "computation");
     Keys keys = keys(id);
     ensureOpen(id);
-    byte[] token = utf8(UUID.randomUUID().toString());
+    byte[] token = newToken();
     Object taken =
         call(
             id,
             () ->
                 Scripts.REFRESH.run(
                     redis,
-                    List.of(keys.value, keys.lock),
+                    List.of(keys.value, keys.lock()),
                     List.of(token, lockTimeoutMs, ascii(Math.max(0, expiresWithin.toMillis())))));
     if (!Long.valueOf(1).equals(taken)) {
       return false;
@@ -385,20 +391,68 @@ public final class Engine<V> implements MemoLock<V> {
 
   // ---------------------------------------------------------------- Redis access
 
-  /** The names of one resource, encoded once. */
-  private record Keys(
-      String id,
-      byte[] value,
+  /**
+   * The names of one resource, encoded once: the value key at once (all that a hit needs), the
+   * others on the first miss. Thread-safe.
+   */
+  private final class Keys {
+    final String id;
+    final String valueName;
+    final byte[] value;
+    private volatile @Nullable Names names;
+
+    Keys(String id) {
+      this.id = id;
+      this.valueName = settings.keyScheme().valueKey(tag, id);
+      this.value = utf8(valueName);
+    }
+
+    Names names() {
+      Names n = names;
+      if (n == null) {
+        KeyScheme.Keys k = settings.keyScheme().keys(tag, id);
+        if (!valueName.equals(k.value())) {
+          throw new IllegalStateException(
+              "the key scheme names the value key of '"
+                  + id
+                  + "' both '"
+                  + valueName
+                  + "' (valueKey) and '"
+                  + k.value()
+                  + "' (keys): they must agree");
+        }
+        n =
+            new Names(
+                utf8(k.lock()),
+                utf8(k.failure()),
+                k.notification(),
+                k.failure(),
+                List.of(k.notification(), k.failure()));
+        names = n;
+      }
+      return n;
+    }
+
+    byte[] lock() {
+      return names().lock;
+    }
+
+    byte[] failure() {
+      return names().failure;
+    }
+  }
+
+  /** The names beyond the value key. */
+  private record Names(
       byte[] lock,
       byte[] failure,
       String notifyChannel,
-      String failureChannel) {}
+      String failureChannel,
+      List<String> channels) {}
 
   private Keys keys(String id) {
     validateId(id);
-    KeyScheme.Keys k = settings.keyScheme().keys(tag, id);
-    return new Keys(
-        id, utf8(k.value()), utf8(k.lock()), utf8(k.failure()), k.notification(), k.failure());
+    return new Keys(id);
   }
 
   private static void validateId(String id) {
@@ -520,10 +574,10 @@ public final class Engine<V> implements MemoLock<V> {
     List<byte[]> args = new ArrayList<>(4 + write.args().size());
     args.add(token);
     args.add(ascii(ttlMs));
-    args.add(utf8(keys.notifyChannel));
+    args.add(utf8(keys.names().notifyChannel()));
     args.add(write.payload());
     args.addAll(write.args());
-    Object r = storeScript.run(redis, List.of(keys.value, keys.lock, keys.failure), args);
+    Object r = storeScript.run(redis, List.of(keys.value, keys.lock(), keys.failure()), args);
     return Long.valueOf(1).equals(r);
   }
 
@@ -531,13 +585,25 @@ public final class Engine<V> implements MemoLock<V> {
     Object r =
         Scripts.ABSENT.run(
             redis,
-            List.of(keys.value, keys.lock, keys.failure),
-            List.of(token, ascii(ttlMs), utf8(keys.failureChannel), ABSENT_PAYLOAD));
+            List.of(keys.value, keys.lock(), keys.failure()),
+            List.of(token, ascii(ttlMs), utf8(keys.names().failureChannel()), ABSENT_PAYLOAD));
     return Long.valueOf(1).equals(r);
   }
 
   private static boolean isAbsence(byte[] payload) {
     return Arrays.equals(payload, ABSENT_PAYLOAD);
+  }
+
+  /**
+   * A random version-4 UUID, as the classic protocol's lock tokens are, drawn from {@link
+   * ThreadLocalRandom}: tokens need to be unique, not unpredictable, and a SecureRandom draw per
+   * lock costs more than the rest of the miss path's bookkeeping.
+   */
+  private static byte[] newToken() {
+    ThreadLocalRandom random = ThreadLocalRandom.current();
+    long msb = (random.nextLong() & ~0xF000L) | 0x4000L;
+    long lsb = (random.nextLong() & ~(0x3L << 62)) | (0x2L << 62);
+    return utf8(new UUID(msb, lsb).toString());
   }
 
   private static byte[] utf8(String s) {
@@ -610,7 +676,6 @@ public final class Engine<V> implements MemoLock<V> {
      * allocates no queue; null until then.
      */
     volatile @Nullable LinkedBlockingQueue<Event> events;
-    final List<String> channels;
     volatile Outcome outcome = Outcome.HIT;
     volatile String phase = "reading the value";
     volatile @Nullable Thread thread;
@@ -625,7 +690,6 @@ public final class Engine<V> implements MemoLock<V> {
       this.keys = keys;
       this.computation = computation;
       this.trigger = trigger;
-      this.channels = List.of(keys.notifyChannel, keys.failureChannel);
     }
 
     void join(long callerDeadline) {
@@ -693,7 +757,7 @@ public final class Engine<V> implements MemoLock<V> {
 
     @Override
     public void onMessage(String channel, byte[] payload) {
-      boolean value = channel.equals(keys.notifyChannel);
+      boolean value = channel.equals(keys.names().notifyChannel());
       if (value && trigger == null && !holder && !result.isDone()) {
         // A payload that carries the value completes the callers here, on the subscriber's
         // thread, saving the hop through the flight's thread; that thread then only cleans up.
@@ -739,7 +803,7 @@ public final class Engine<V> implements MemoLock<V> {
               return;
             }
           }
-          byte[] token = utf8(UUID.randomUUID().toString());
+          byte[] token = newToken();
           List<?> r;
           try {
             r =
@@ -749,7 +813,7 @@ public final class Engine<V> implements MemoLock<V> {
                         () ->
                             Scripts.ACQUIRE.run(
                                 redis,
-                                List.of(keys.value, keys.lock, keys.failure),
+                                List.of(keys.value, keys.lock(), keys.failure()),
                                 List.of(token, lockTimeoutMs)));
             outageStart = 0;
           } catch (MemoLockException e) {
@@ -839,7 +903,7 @@ public final class Engine<V> implements MemoLock<V> {
         fail(new MemoLockException(tag, id, "unexpected failure: " + e, e));
       } finally {
         if (listening) {
-          shared.subscriber.unlisten(channels, this);
+          shared.subscriber.unlisten(keys.names().channels(), this);
         }
       }
     }
@@ -908,7 +972,7 @@ public final class Engine<V> implements MemoLock<V> {
 
     private void listen() throws InterruptedException {
       phase = "subscribing to the notification channel";
-      CompletableFuture<Void> ready = shared.subscriber.listen(channels, this);
+      CompletableFuture<Void> ready = shared.subscriber.listen(keys.names().channels(), this);
       listening = true; // from here on, the finally block unregisters, whatever happens
       try {
         ready.get(Math.max(0, deadline.get() - System.nanoTime()), TimeUnit.NANOSECONDS);
@@ -930,7 +994,7 @@ public final class Engine<V> implements MemoLock<V> {
         return;
       }
       try {
-        call(id, () -> Scripts.RELEASE.run(redis, List.of(keys.lock), List.of(token)));
+        call(id, () -> Scripts.RELEASE.run(redis, List.of(keys.lock()), List.of(token)));
       } catch (MemoLockException e) {
         // The lock expires by itself; nothing is lost.
       }
@@ -940,7 +1004,7 @@ public final class Engine<V> implements MemoLock<V> {
       computations.increment();
       outcome = Outcome.COMPUTED;
       phase = "waiting for the external producer";
-      LeaseImpl lease = new LeaseImpl(id, keys.lock, token);
+      LeaseImpl lease = new LeaseImpl(id, keys.lock(), token);
       try {
         Objects.requireNonNull(trigger).start(lease);
         return true;
@@ -956,8 +1020,8 @@ public final class Engine<V> implements MemoLock<V> {
       computations.increment();
       outcome = Outcome.COMPUTED;
       phase = "computing";
-      LeaseImpl lease = new LeaseImpl(id, keys.lock, token);
-      Watchdog watchdog = settings.autoRenew() ? startWatchdog(lease) : null;
+      LeaseImpl lease = new LeaseImpl(id, keys.lock(), token);
+      Renewal renewal = settings.autoRenew() ? renewer.start(lease) : null;
       Computed<V> computed;
       Storage.@Nullable Write write;
       try {
@@ -967,14 +1031,14 @@ public final class Engine<V> implements MemoLock<V> {
         }
         write = computed.isAbsent() ? null : encode(id, computed.value());
       } catch (Throwable t) {
-        stop(watchdog);
+        stop(renewal);
         if (closed) {
           Thread.interrupted();
         }
         announceFailure(token, t);
         return;
       }
-      stop(watchdog);
+      stop(renewal);
       Duration ttl = computed.ttl() != null ? computed.ttl() : settings.defaultTtl();
       phase = "storing the value";
       try {
@@ -1001,71 +1065,119 @@ public final class Engine<V> implements MemoLock<V> {
             () ->
                 Scripts.FAIL.run(
                     redis,
-                    List.of(keys.lock, keys.failure),
+                    List.of(keys.lock(), keys.failure()),
                     List.of(
-                        token, utf8(keys.failureChannel), failurePayload(t), ascii(failureTtl))));
+                        token,
+                        utf8(keys.names().failureChannel()),
+                        failurePayload(t),
+                        ascii(failureTtl))));
       } catch (MemoLockException e) {
         t.addSuppressed(e);
       }
       fail(new ComputationFailedException(tag, id, t.getClass().getName(), t.getMessage(), t));
     }
 
-    private Watchdog startWatchdog(LeaseImpl lease) {
-      Watchdog watchdog = new Watchdog(lease);
-      Thread t = settings.threadFactory().newThread(watchdog);
-      watchdog.thread = t;
-      t.start();
-      return watchdog;
-    }
-
-    private void stop(@Nullable Watchdog watchdog) {
+    private void stop(@Nullable Renewal renewal) {
       computing = false;
-      if (watchdog != null) {
-        watchdog.stop();
+      if (renewal != null) {
+        renewal.stopped = true;
       }
     }
   }
 
-  /**
-   * Extends a computation's lock every third of the lock timeout until stopped or lost. Stopped
-   * with park/unpark, never an interrupt: an interrupt during a Redis call would close the
-   * virtual thread's pooled socket.
-   */
-  private final class Watchdog implements Runnable {
-    private final LeaseImpl lease;
-    private volatile boolean stopped;
-    volatile @Nullable Thread thread;
+  /** One computation's automatic lease renewal. */
+  private final class Renewal {
+    final LeaseImpl lease;
+    /** When the next extension is due ({@link System#nanoTime()}). */
+    volatile long at;
+    volatile boolean stopped;
 
-    Watchdog(LeaseImpl lease) {
+    Renewal(LeaseImpl lease, long at) {
       this.lease = lease;
+      this.at = at;
+    }
+  }
+
+  /**
+   * Extends the leases of this MemoLock's running computations every third of the lock timeout:
+   * one thread for all of them, asleep while none is due, and a short-lived thread per due
+   * extension, so a slow Redis holds up no other lease. A computation that ends within a third of
+   * the lock timeout, the common case, costs a queue entry: no thread, no timer. Stopped with
+   * park/unpark, never an interrupt: an interrupt during a Redis call would close the virtual
+   * thread's pooled socket.
+   *
+   * <p>Every renewal waits the same period, so the queue is in due order: the renewer only looks at
+   * its head. Stopped renewals leave the queue when they reach the head (at most one period later).
+   */
+  private final class Renewer implements Runnable {
+    private final ConcurrentLinkedQueue<Renewal> queue = new ConcurrentLinkedQueue<>();
+    private final long period = Math.max(1, settings.lockTimeout().toNanos() / 3);
+    private final AtomicBoolean started = new AtomicBoolean();
+    private volatile @Nullable Thread thread;
+    /** Set while the renewer sleeps with an empty queue: a new renewal must wake it. */
+    private volatile boolean idle;
+
+    Renewal start(LeaseImpl lease) {
+      Renewal renewal = new Renewal(lease, System.nanoTime() + period);
+      enqueue(renewal);
+      return renewal;
+    }
+
+    private void enqueue(Renewal renewal) {
+      queue.add(renewal);
+      if (started.compareAndSet(false, true)) {
+        Thread t = settings.threadFactory().newThread(this);
+        thread = t;
+        t.start();
+      } else if (idle) {
+        wake();
+      }
+    }
+
+    void wake() {
+      Thread t = thread;
+      if (t != null) {
+        LockSupport.unpark(t);
+      }
     }
 
     @Override
     public void run() {
-      long period = Math.max(1, settings.lockTimeout().toNanos() / 3);
-      long next = System.nanoTime() + period;
-      while (!stopped && lease.held()) {
-        long wait = next - System.nanoTime();
+      while (!closed) {
+        Renewal head = queue.peek();
+        if (head == null) {
+          idle = true;
+          if (queue.isEmpty() && !closed) {
+            LockSupport.park(this);
+          }
+          idle = false;
+          continue;
+        }
+        if (head.stopped || !head.lease.held()) {
+          queue.poll(); // the renewer is the only consumer: this is head
+          continue;
+        }
+        long wait = head.at - System.nanoTime();
         if (wait > 0) {
           LockSupport.parkNanos(this, wait);
           continue;
         }
-        next = System.nanoTime() + period;
-        try {
-          lease.extend(settings.lockTimeout());
-        } catch (LeaseLostException e) {
-          return;
-        } catch (MemoLockException e) {
-          // Redis hiccup: try again at the next period.
-        }
+        queue.poll();
+        settings.threadFactory().newThread(() -> extend(head)).start();
       }
     }
 
-    void stop() {
-      stopped = true;
-      Thread t = thread;
-      if (t != null) {
-        LockSupport.unpark(t);
+    private void extend(Renewal renewal) {
+      try {
+        renewal.lease.extend(settings.lockTimeout());
+      } catch (LeaseLostException e) {
+        return;
+      } catch (MemoLockException e) {
+        // Redis hiccup: try again at the next period.
+      }
+      if (!renewal.stopped && !closed) {
+        renewal.at = System.nanoTime() + period;
+        enqueue(renewal);
       }
     }
   }

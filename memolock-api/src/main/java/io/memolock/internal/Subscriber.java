@@ -95,7 +95,7 @@ public final class Subscriber {
 
   Subscriber(UnifiedJedis redis) {
     this.redis = redis;
-    this.thread = Thread.ofVirtual().name("memolock-subscriber").unstarted(this::loop);
+    this.thread = Thread.ofPlatform().daemon().name("memolock-subscriber").unstarted(this::loop);
     thread.start();
   }
 

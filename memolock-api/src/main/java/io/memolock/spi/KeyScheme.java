@@ -14,6 +14,19 @@ public interface KeyScheme {
   Keys keys(String tag, String id);
 
   /**
+   * The value key alone: all that a cache hit needs, so the hit path builds no other name. The
+   * default takes it from {@link #keys}; an implementation may compute it directly, but must return
+   * exactly {@code keys(tag, id).value()} (MemoLock checks this on every miss).
+   *
+   * @param tag the resource tag
+   * @param id the resource id
+   * @return the key holding the value
+   */
+  default String valueKey(String tag, String id) {
+    return keys(tag, id).value();
+  }
+
+  /**
    * The layout of the original Go and C# implementations: value {@code T:I}, lock {@code
    * T/lock:I}, notification channel {@code T/notif:I}; plus MemoLock's failure channel and key
    * {@code T/fail:I} (failures and cached absences), which classic clients never read or listen
@@ -23,8 +36,7 @@ public interface KeyScheme {
    * @return the classic scheme
    */
   static KeyScheme classic() {
-    return (tag, id) ->
-        new Keys(tag + ":" + id, tag + "/lock:" + id, tag + "/notif:" + id, tag + "/fail:" + id);
+    return ClassicKeyScheme.INSTANCE;
   }
 
   /**

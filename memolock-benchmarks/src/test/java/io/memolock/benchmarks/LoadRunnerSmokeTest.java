@@ -69,7 +69,7 @@ class LoadRunnerSmokeTest {
         runner.runAll(
             List.of(scenario("hot-hit", 0.05), scenario("cold-stampede", 0.05),
                 scenario("many-keys", 0.05)),
-            1, false, true);
+            1, 0, true);
     assertTrue(md.contains("## Machine floor"), md);
     assertTrue(md.contains("### hot-hit"), md);
     assertTrue(md.contains("### cold-stampede"), md);

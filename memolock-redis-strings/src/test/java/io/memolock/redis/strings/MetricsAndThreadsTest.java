@@ -119,7 +119,7 @@ class MetricsAndThreadsTest extends RedisFixture {
                       }));
       assertTrue(computing.await(5, TimeUnit.SECONDS));
       Leftovers.awaitSubscribers(redis, "threads/notif:w", 1);
-      assertTrue(started.size() >= 3, "flight, computation watchdog and waiter threads");
+      assertTrue(started.size() >= 3, "flight, lease renewer and waiter threads");
       lock.close();
       assertThrows(java.util.concurrent.ExecutionException.class, () -> waiting.get(5, TimeUnit.SECONDS));
       assertThrows(java.util.concurrent.ExecutionException.class, () -> running.get(5, TimeUnit.SECONDS));
