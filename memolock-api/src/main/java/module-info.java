@@ -7,6 +7,7 @@
 @org.jspecify.annotations.NullMarked
 module io.memolock {
   requires transitive redis.clients.jedis;
+  requires org.apache.commons.pool2; // the pool's connection factory, for the subscriber
   requires static transitive org.jspecify;
 
   exports io.memolock;

@@ -129,8 +129,8 @@ public final class MemoLockBuilder<V> {
   /**
    * The most Redis commands this MemoLock's client runs at once for all MemoLocks sharing it (the
    * first MemoLock built on a client decides). Keeps callers out of the connection pool's wait
-   * queue, where virtual threads can starve. Default: the pool size of a {@code RedisClient} minus
-   * one (for the shared subscriber), else 7.
+   * queue, where virtual threads can starve. Default: the pool size of a {@code RedisClient} (the
+   * shared subscriber has a connection of its own, outside the pool), else 8.
    *
    * @param max at least 1
    * @return this builder

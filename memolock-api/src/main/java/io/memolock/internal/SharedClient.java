@@ -61,12 +61,15 @@ final class SharedClient {
     }
   }
 
-  /** The pool size minus the subscriber's connection, so commands never queue inside the pool. */
+  /**
+   * The pool size (the subscriber's connection is not the pool's), so commands never queue inside
+   * the pool.
+   */
   private static int defaultPermits(UnifiedJedis redis) {
     if (redis instanceof RedisClient client) {
       int max = client.getPool().getMaxTotal();
-      return max <= 0 ? 64 : Math.max(1, max - 1);
+      return max <= 0 ? 64 : max;
     }
-    return 7;
+    return 8;
   }
 }

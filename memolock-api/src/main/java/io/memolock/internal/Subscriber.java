@@ -15,16 +15,18 @@ import org.jspecify.annotations.Nullable;
 import redis.clients.jedis.BinaryJedisPubSub;
 import redis.clients.jedis.Protocol;
 import redis.clients.jedis.RedisClient;
-import redis.clients.jedis.RedisProtocol;
 import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.exceptions.JedisConnectionException;
+import redis.clients.jedis.exceptions.JedisException;
 
 /**
  * The one Pub/Sub connection of a Redis client, shared by every MemoLock on that client. It is
  * subscribed only to channels that have local listeners. When the connection drops it reconnects
  * with backoff, resubscribes every wanted channel and tells their listeners to re-check.
  *
- * <p>With a {@link RedisClient}, the connection is borrowed from the client's pool and switched
- * to RESP2 with {@code HELLO 2} before it enters subscribe mode; the reply gives its client id, so
+ * <p>With a {@link RedisClient}, the connection is made by the client's own connection factory
+ * (same address, credentials and TLS as the pool's, but outside the pool, so it takes none of the
+ * pool's connections away from commands) and switched to RESP2 with {@code HELLO 2} before it enters subscribe mode; the reply gives its client id, so
  * that {@link ConnectionListener}s (the local tier's server-assisted invalidation) can redirect
  * {@code CLIENT TRACKING} messages to it, which reach it as messages on {@code
  * __redis__:invalidate}.
@@ -281,15 +283,12 @@ public final class Subscriber {
           // mode: it learns the connection's CLIENT ID, and RESP2 is what a CLIENT TRACKING
           // redirect target needs (a RESP3 target gets invalidations as push frames, which Jedis
           // drops). Pub/Sub messages read the same in both protocols.
-          redis.clients.jedis.Connection c = client.getPool().getResource();
+          redis.clients.jedis.Connection c = dedicatedConnection(client);
           try {
             connection.clientId = helloResp2(c);
             connection.proceed(c, control.getBytes(StandardCharsets.UTF_8));
           } finally {
-            if (c.getRedisProtocol() == RedisProtocol.RESP3) {
-              c.setBroken(); // Jedis still thinks it speaks RESP3: never hand it out again
-            }
-            c.close();
+            c.close(); // not pooled: closing disconnects
           }
         } else {
           redis.subscribe(connection, control.getBytes(StandardCharsets.UTF_8));
@@ -307,6 +306,17 @@ public final class Subscriber {
         return;
       }
       backoff = Math.min(MAX_BACKOFF_MS, backoff * 2);
+    }
+  }
+
+  /** A new connection configured as the pool's are, owned by the subscriber alone. */
+  private static redis.clients.jedis.Connection dedicatedConnection(RedisClient client) {
+    try {
+      return client.getPool().getFactory().makeObject().getObject();
+    } catch (JedisException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new JedisConnectionException("cannot open the subscriber connection: " + e, e);
     }
   }
 

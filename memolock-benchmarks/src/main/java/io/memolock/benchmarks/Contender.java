@@ -18,8 +18,8 @@ import redis.clients.jedis.params.SetParams;
  *
  * <p>The two baselines guard their client with a fair semaphore of as many permits as the pool has
  * connections, so their virtual threads never queue inside commons-pool2 (where they can starve,
- * jedis #3927); MemoLock does the same by itself with one permit fewer (one connection is its
- * subscriber's). Values are read and written as strict UTF-8 bytes by all three.
+ * jedis #3927); MemoLock does the same by itself, with as many permits (its subscriber's connection
+ * is outside the pool). Values are read and written as strict UTF-8 bytes by all three.
  */
 enum Contender {
   /** MemoLock: one computation per key, waiters woken by Pub/Sub, in-JVM coalescing. */
