@@ -43,6 +43,7 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
+import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisDataException;
@@ -79,6 +80,7 @@ public final class Engine<V> implements MemoLock<V> {
   private final SharedClient shared;
   private final Scripts.Script storeScript;
   private final Renewer renewer;
+  private final @Nullable Batcher batcher;
   private final ConcurrentHashMap<String, Flight> flights = new ConcurrentHashMap<>();
   /** Early recomputations in progress (see {@link #refresh}); not in {@link #flights}. */
   private final Set<Flight> refreshes = ConcurrentHashMap.newKeySet();
@@ -110,6 +112,11 @@ public final class Engine<V> implements MemoLock<V> {
     this.lockTimeoutMs = ascii(settings.lockTimeout().toMillis());
     this.shared = SharedClient.acquire(redis, settings.maxConcurrentCommands());
     this.renewer = new Renewer();
+    this.batcher =
+        storage.readsInBatches() && redis instanceof RedisClient ? new Batcher() : null;
+    if (batcher != null) {
+      shared.addDrainer(batcher);
+    }
   }
 
   // ---------------------------------------------------------------- public API
@@ -202,7 +209,15 @@ public final class Engine<V> implements MemoLock<V> {
       flight.close();
     }
     renewer.wake();
+    if (batcher != null) {
+      shared.removeDrainer(batcher);
+    }
     shared.release();
+  }
+
+  /** @return reads served in batches of two or more (for tests and benchmarks) */
+  public long batchedReads() {
+    return batcher == null ? 0 : batcher.batched.sum();
   }
 
   /** @return flights in progress (for tests of cleanup paths) */
@@ -479,7 +494,13 @@ public final class Engine<V> implements MemoLock<V> {
     }
   }
 
+  /** Reads a value; concurrent reads may share one round trip (see {@link Batcher}). */
   private @Nullable V read(Keys keys) {
+    return batcher != null ? batcher.read(keys) : readDirect(keys);
+  }
+
+  /** Reads a value with a command of its own, so that a wrong type is reported as such. */
+  private @Nullable V readDirect(Keys keys) {
     return call(keys.id, () -> storage.read(redis, keys.value));
   }
 
@@ -499,6 +520,21 @@ public final class Engine<V> implements MemoLock<V> {
       Thread.currentThread().interrupt();
       throw new MemoLockInterruptedException(tag, id, e);
     }
+    try {
+      return callHeld(id, command);
+    } finally {
+      releasePermit();
+    }
+  }
+
+  /** Gives a permit back, then lets queued reads of this client ride on it (see {@link Batcher}). */
+  private void releasePermit() {
+    shared.permits.release();
+    shared.afterCommand();
+  }
+
+  /** Runs one Redis command under a permit the caller holds, translating failures. */
+  private <T> T callHeld(String id, Supplier<T> command) {
     try {
       try {
         return command.get();
@@ -529,8 +565,6 @@ public final class Engine<V> implements MemoLock<V> {
       throw new MemoLockException(tag, id, "Redis rejected a command: " + message, e);
     } catch (JedisException e) {
       throw new MemoLockException(tag, id, "Redis client failure: " + e.getMessage(), e);
-    } finally {
-      shared.permits.release();
     }
   }
 
@@ -741,6 +775,17 @@ public final class Engine<V> implements MemoLock<V> {
       return result.complete(value);
     }
 
+    /**
+     * Completes the flight with a value a notification brought, counting the wake-up before the
+     * callers run (so that they see it counted) and taking it back if the flight was complete.
+     */
+    void wakeUp(Optional<V> value) {
+      wakeUps.increment();
+      if (!succeed(value)) {
+        wakeUps.decrement();
+      }
+    }
+
     void fail(Throwable error) {
       flights.remove(id, this);
       result.completeExceptionally(error);
@@ -765,8 +810,8 @@ public final class Engine<V> implements MemoLock<V> {
         // where failures are reported with their context.
         try {
           V decoded = storage.fromNotification(payload);
-          if (decoded != null && succeed(Optional.of(decoded))) {
-            wakeUps.increment();
+          if (decoded != null) {
+            wakeUp(Optional.of(decoded));
           }
         } catch (RuntimeException e) {
           // handled by the flight's thread below
@@ -842,7 +887,7 @@ public final class Engine<V> implements MemoLock<V> {
           }
           long kind = (Long) r.get(0);
           if (kind == 1) {
-            V value = read(keys);
+            V value = readDirect(keys);
             if (value != null) {
               release(heldToken);
               succeed(Optional.of(value));
@@ -956,15 +1001,13 @@ public final class Engine<V> implements MemoLock<V> {
                 tag, id, "cannot decode the notification: " + ce.getMessage(), ce);
           }
           if (value == null) {
-            value = read(keys);
+            value = readDirect(keys);
           }
           if (value == null) {
             return false;
           }
           release(heldToken);
-          if (succeed(Optional.of(value))) {
-            wakeUps.increment();
-          }
+          wakeUp(Optional.of(value));
           return true;
         }
       }
@@ -1178,6 +1221,145 @@ public final class Engine<V> implements MemoLock<V> {
       if (!renewal.stopped && !closed) {
         renewal.at = System.nanoTime() + period;
         enqueue(renewal);
+      }
+    }
+  }
+
+  /** Completes a queued read whose batch failed: its caller reads with a command of its own. */
+  private static final class ReadAlone extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    static final ReadAlone INSTANCE = new ReadAlone();
+
+    private ReadAlone() {
+      super(null, null, false, false);
+    }
+  }
+
+  /** A read waiting in {@link Batcher}'s queue. */
+  private final class ReadRequest {
+    final Keys keys;
+    final CompletableFuture<@Nullable V> result = new CompletableFuture<>();
+
+    ReadRequest(Keys keys) {
+      this.keys = keys;
+    }
+  }
+
+  /**
+   * Reads the values of concurrent callers in batches while the client is saturated. A read that
+   * finds a permit free runs at once, alone. One that finds every permit taken joins a queue, and
+   * whoever gives a permit back next, after any command of this client, takes up to {@value
+   * #MAX_BATCH} queued reads with it: one {@code MGET} (see {@link Storage#readAll}) instead of a
+   * round trip, a connection hand-off and a thread wake-up each. A queued read that nobody has
+   * taken within {@link #PATIENCE_NANOS} waits for a permit itself and takes the queue along. A
+   * batch that fails for any reason sends each of its callers back to a read of its own, so every
+   * failure is reported exactly as without batching.
+   */
+  private final class Batcher implements Runnable {
+    static final int MAX_BATCH = 64;
+    static final long PATIENCE_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+    private final ConcurrentLinkedQueue<ReadRequest> pending = new ConcurrentLinkedQueue<>();
+    final LongAdder batched = new LongAdder();
+
+    @Nullable V read(Keys keys) {
+      if (pending.isEmpty() && tryPermit()) {
+        try {
+          return callHeld(keys.id, () -> storage.read(redis, keys.value));
+        } finally {
+          releasePermit();
+        }
+      }
+      ReadRequest request = new ReadRequest(keys);
+      pending.add(request);
+      run();
+      while (true) {
+        try {
+          return request.result.get(PATIENCE_NANOS, TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+          try {
+            shared.permits.acquire();
+          } catch (InterruptedException ie) {
+            Thread.currentThread().interrupt();
+            throw new MemoLockInterruptedException(tag, keys.id, ie);
+          }
+          try {
+            if (!request.result.isDone()) {
+              batch();
+            }
+          } finally {
+            releasePermit();
+          }
+        } catch (ExecutionException e) {
+          return readDirect(keys); // the batch failed: read alone, for this caller's own answer
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new MemoLockInterruptedException(tag, keys.id, e);
+        }
+      }
+    }
+
+    /** Serves queued reads while a permit is free (after every command of this client). */
+    @Override
+    public void run() {
+      while (!pending.isEmpty() && tryPermit()) {
+        try {
+          batch();
+        } finally {
+          shared.permits.release(); // not releasePermit(): this loop is what it would call
+        }
+      }
+    }
+
+    /** A permit if one is free and nobody queues for one (fair to commands waiting for it). */
+    private boolean tryPermit() {
+      try {
+        return shared.permits.tryAcquire(0, TimeUnit.NANOSECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
+    }
+
+    /** Runs one batch of queued reads under a permit the caller holds. */
+    private void batch() {
+      List<ReadRequest> batch = new ArrayList<>();
+      ReadRequest next;
+      while (batch.size() < MAX_BATCH && (next = pending.poll()) != null) {
+        if (!next.result.isDone()) {
+          batch.add(next);
+        }
+      }
+      if (batch.isEmpty()) {
+        return;
+      }
+      List<byte[]> keys = new ArrayList<>(batch.size());
+      for (ReadRequest r : batch) {
+        keys.add(r.keys.value);
+      }
+      List<@Nullable V> values;
+      try {
+        try {
+          values = storage.readAll(redis, keys);
+        } catch (JedisConnectionException stale) {
+          if (Thread.currentThread().isInterrupted()) {
+            throw stale;
+          }
+          values = storage.readAll(redis, keys); // a stale pooled connection: once more
+        }
+      } catch (RuntimeException e) {
+        values = null;
+      }
+      if (values == null || values.size() != batch.size()) {
+        for (ReadRequest r : batch) {
+          r.result.completeExceptionally(ReadAlone.INSTANCE);
+        }
+        return;
+      }
+      if (batch.size() > 1) {
+        batched.add(batch.size());
+      }
+      for (int i = 0; i < batch.size(); i++) {
+        batch.get(i).result.complete(values.get(i));
       }
     }
   }

@@ -35,6 +35,35 @@ public interface Storage<V> {
   @Nullable V read(UnifiedJedis redis, byte[] key);
 
   /**
+   * Whether {@link #readAll} reads several values in one round trip. Default {@code false}. When
+   * {@code true}, a MemoLock on a standalone {@code RedisClient} reads the values of concurrent
+   * callers of different ids in batches while all of the client's connections are busy, instead of
+   * queueing each read for a connection of its own.
+   *
+   * @return whether {@link #readAll} is supported
+   */
+  default boolean readsInBatches() {
+    return false;
+  }
+
+  /**
+   * Reads several whole values in one round trip. Called only when {@link #readsInBatches()}, and
+   * only on a standalone client (the keys may lie in different cluster slots).
+   *
+   * @param redis the client
+   * @param keys the value keys, at least one
+   * @return one entry per key, in order: the value, or {@code null} if the key does not exist. A
+   *     key holding another Redis type may read as missing (as {@code MGET} has it): the MemoLock
+   *     then meets the wrong type on its next step, and reports it
+   * @throws io.memolock.CodecException if a stored value cannot be decoded (the MemoLock then reads
+   *     each key on its own, so that every caller gets the answer about its own key)
+   * @throws UnsupportedOperationException by default
+   */
+  default List<@Nullable V> readAll(UnifiedJedis redis, List<byte[]> keys) {
+    throw new UnsupportedOperationException(getClass().getName() + " does not read in batches");
+  }
+
+  /**
    * Encodes a value for {@link #writeScript()}.
    *
    * @param value the value

@@ -58,6 +58,11 @@ enum Contender {
       return null;
     }
 
+    /** @return reads this instance served in batches (MemoLock only) */
+    default long batchedReads() {
+      return 0;
+    }
+
     @Override
     void close();
   }
@@ -105,6 +110,11 @@ enum Contender {
     @Override
     public io.memolock.Metrics metrics() {
       return lock.metrics();
+    }
+
+    @Override
+    public long batchedReads() {
+      return lock instanceof io.memolock.internal.Engine<?> engine ? engine.batchedReads() : 0;
     }
 
     @Override

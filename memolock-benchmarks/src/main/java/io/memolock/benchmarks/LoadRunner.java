@@ -520,6 +520,7 @@ public final class LoadRunner {
   /** MemoLock's counters summed over instances, as one line. */
   static String notes(List<Contender.Service> services) {
     long hits = 0, misses = 0, waits = 0, wakeUps = 0, coalesced = 0, takeovers = 0, timeouts = 0;
+    long batched = 0;
     boolean any = false;
     for (Contender.Service s : services) {
       io.memolock.Metrics m = s.metrics();
@@ -534,10 +535,11 @@ public final class LoadRunner {
       coalesced += m.coalesced();
       takeovers += m.takeovers();
       timeouts += m.timeouts();
+      batched += s.batchedReads();
     }
     return !any ? "" : "hits " + hits + ", misses " + misses + ", coalesced " + coalesced
         + ", waits " + waits + ", wake-ups " + wakeUps + ", takeovers " + takeovers
-        + ", timeouts " + timeouts;
+        + ", timeouts " + timeouts + ", reads served in batches " + batched;
   }
 
   static long processCpuNanos() {

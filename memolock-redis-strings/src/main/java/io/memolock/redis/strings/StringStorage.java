@@ -2,6 +2,7 @@ package io.memolock.redis.strings;
 
 import io.memolock.spi.Codec;
 import io.memolock.spi.Storage;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
@@ -53,6 +54,23 @@ public final class StringStorage<V> implements Storage<V> {
   public @Nullable V read(UnifiedJedis redis, byte[] key) {
     byte[] bytes = redis.get(key);
     return bytes == null ? null : codec.decode(bytes);
+  }
+
+  /** @return {@code true}: {@link #readAll} is one {@code MGET} */
+  @Override
+  public boolean readsInBatches() {
+    return true;
+  }
+
+  /** {@inheritDoc} One {@code MGET}. */
+  @Override
+  public List<@Nullable V> readAll(UnifiedJedis redis, List<byte[]> keys) {
+    List<byte[]> raw = redis.mget(keys.toArray(byte[][]::new));
+    List<@Nullable V> values = new ArrayList<>(raw.size());
+    for (byte[] bytes : raw) {
+      values.add(bytes == null ? null : codec.decode(bytes));
+    }
+    return values;
   }
 
   @Override

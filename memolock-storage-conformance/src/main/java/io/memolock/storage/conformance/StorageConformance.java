@@ -1,5 +1,6 @@
 package io.memolock.storage.conformance;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -19,6 +20,7 @@ import io.memolock.testkit.TestRedis;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -162,6 +164,33 @@ public abstract class StorageConformance<V> {
     assertEquals(Optional.of(value), second().find(id, TIMEOUT, counting(runs, Computed.absent())));
     assertEquals(1, runs.get(), "computed once");
     assertFalse(admin().exists(keys(id).lock()), "the lock is released");
+  }
+
+  @Property(tries = 25)
+  void aBatchedReadAgreesWithSingleReadsKeyByKey(
+      @ForAll("anyValue") V a, @ForAll("anyValue") V b) {
+    if (!storage().readsInBatches()) {
+      assertThrows(
+          UnsupportedOperationException.class,
+          () -> storage().readAll(admin(), List.of(keys(newId()).value().getBytes(UTF_8))),
+          "a storage that does not read in batches says so");
+      return;
+    }
+    String idA = newId();
+    String idB = newId();
+    String missing = newId();
+    first().put(idA, a, Duration.ofSeconds(30));
+    first().put(idB, b, Duration.ofSeconds(30));
+    List<byte[]> keys = new ArrayList<>();
+    for (String id : List.of(idA, missing, idB, idA)) {
+      keys.add(keys(id).value().getBytes(UTF_8));
+    }
+    List<V> batch = storage().readAll(admin(), keys);
+    assertEquals(4, batch.size(), "one entry per key");
+    for (int i = 0; i < keys.size(); i++) {
+      assertEquals(storage().read(admin(), keys.get(i)), batch.get(i), "entry " + i);
+    }
+    assertEquals(Arrays.asList(a, null, b, a), batch);
   }
 
   @Property(tries = 25)
