@@ -1,0 +1,98 @@
+package io.memolock.benchmarks.jmh;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.memolock.MemoLock;
+import io.memolock.benchmarks.BenchRedis;
+import io.memolock.local.LocalTier;
+import io.memolock.redis.strings.StringStorage;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.params.SetParams;
+
+/**
+ * A near-cache hit through the local tier against the bare Caffeine lookup it is built on, and a
+ * remote hit through the same MemoLock without the tier: what the tier costs over Caffeine, and
+ * what it saves over Redis.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+public class NearHitBenchmark {
+  private static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+  private BenchRedis redis;
+  private RedisClient client;
+  private MemoLock<String> remote;
+  private LocalTier<String> tier;
+  private Cache<String, String> caffeine;
+
+  /** Starts (or finds) Redis, caches the value and lets the tier hold it. */
+  @Setup(Level.Trial)
+  public void setUp() throws InterruptedException {
+    redis = BenchRedis.obtain();
+    client = RedisClient.create(redis.host(), redis.port());
+    String value = "v".repeat(100);
+    client.set("jmh-near:key", value, SetParams.setParams().px(3_600_000));
+    remote = MemoLock.builder(client, StringStorage.utf8()).tag("jmh-near").build();
+    tier = LocalTier.builder().maximumSize(10_000).wrap(remote);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (tier.localMetrics().hits() == 0) { // near entries are kept once tracking is on
+      tier.get("key", TIMEOUT, lease -> {
+        throw new IllegalStateException("the value is cached: no computation expected");
+      });
+      if (System.nanoTime() - deadline > 0) {
+        throw new IllegalStateException("the local tier never served a near hit");
+      }
+      Thread.sleep(10);
+    }
+    caffeine = Caffeine.newBuilder().maximumSize(10_000).build();
+    caffeine.put("key", value);
+  }
+
+  /** Stops what setUp started. */
+  @TearDown(Level.Trial)
+  public void tearDown() {
+    tier.close();
+    client.close();
+    redis.stop();
+  }
+
+  /** @return the value, from the near cache */
+  @Benchmark
+  public String nearHit() {
+    return tier.get(
+        "key",
+        TIMEOUT,
+        lease -> {
+          throw new IllegalStateException("the value is cached: no computation expected");
+        });
+  }
+
+  /** @return the value, from a bare Caffeine cache */
+  @Benchmark
+  public String bareCaffeine() {
+    return caffeine.getIfPresent("key");
+  }
+
+  /** @return the value, from Redis through MemoLock without the tier */
+  @Benchmark
+  public String remoteHit() {
+    return remote.get(
+        "key",
+        TIMEOUT,
+        lease -> {
+          throw new IllegalStateException("the value is cached: no computation expected");
+        });
+  }
+}
