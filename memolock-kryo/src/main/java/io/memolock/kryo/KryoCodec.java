@@ -154,7 +154,7 @@ public final class KryoCodec<T> implements Codec<T> {
     }
     Kryo kryo = kryos.obtain();
     Object value;
-    Input input = new Input(bytes, HEADER, bytes.length - HEADER);
+    Input input = new Bounds.BoundedInput(bytes, HEADER, bytes.length - HEADER);
     try {
       value = kryo.readClassAndObject(input);
     } catch (RuntimeException e) {
@@ -210,6 +210,7 @@ public final class KryoCodec<T> implements Codec<T> {
     for (Class<?> registration : registrations) {
       kryo.register(registration);
     }
+    Bounds.apply(kryo); // same wire format, but no allocation beyond what the bytes can hold
     return kryo;
   }
 
