@@ -64,6 +64,9 @@ public final class Engine<V> implements MemoLock<V> {
   /** Extra wait beyond a lock's remaining TTL before re-checking for a vanished holder. */
   private static final long EXPIRY_SLACK_MS = 5;
 
+  /** A computing flight with this many callers listens to its own notification (see compute). */
+  private static final int LISTEN_WHEN_WAITED_ON_BY = 32;
+
   /** How often a listening waiter retries while Redis is unreachable. */
   private static final long OUTAGE_RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
@@ -287,7 +290,7 @@ public final class Engine<V> implements MemoLock<V> {
         flight.release(token);
         flight.fail(new MemoLockClosedException(tag, id));
       } else {
-        flight.compute(token);
+        flight.compute(token, false);
       }
     } finally {
       refreshes.remove(flight);
@@ -716,6 +719,8 @@ public final class Engine<V> implements MemoLock<V> {
     volatile boolean computing;
     /** Set once this flight won the lock: its own notification must not complete it early. */
     volatile boolean holder;
+    /** Set when the holder's store starts: from then on its notification may complete it. */
+    volatile boolean storing;
     /** Registered with the subscriber; only the flight's thread reads or writes it. */
     private boolean listening;
 
@@ -803,15 +808,20 @@ public final class Engine<V> implements MemoLock<V> {
     @Override
     public void onMessage(String channel, byte[] payload) {
       boolean value = channel.equals(keys.names().notifyChannel());
-      if (value && trigger == null && !holder && !result.isDone()) {
+      if (value && trigger == null && (!holder || storing) && !result.isDone()) {
         // A payload that carries the value completes the callers here, on the subscriber's
         // thread, saving the hop through the flight's thread; that thread then only cleans up.
         // Anything else (no value in the payload, bytes that do not decode) goes the long way,
-        // where failures are reported with their context.
+        // where failures are reported with their context. A holder's callers are completed so
+        // only once its store has published (not by a foreign write during the computation).
         try {
           V decoded = storage.fromNotification(payload);
           if (decoded != null) {
-            wakeUp(Optional.of(decoded));
+            if (holder) {
+              succeed(Optional.of(decoded));
+            } else {
+              wakeUp(Optional.of(decoded));
+            }
           }
         } catch (RuntimeException e) {
           // handled by the flight's thread below
@@ -912,7 +922,7 @@ public final class Engine<V> implements MemoLock<V> {
               takeovers.increment();
             }
             if (trigger == null) {
-              compute(token);
+              compute(token, true);
               return;
             }
             if (!listening) {
@@ -1057,12 +1067,24 @@ public final class Engine<V> implements MemoLock<V> {
       }
     }
 
-    private void compute(byte[] token) {
+    /**
+     * @param mayListen whether this runs inside {@link #run} (whose end unregisters a listener)
+     */
+    private void compute(byte[] token, boolean mayListen) {
       holder = true;
       computing = true;
       computations.increment();
       outcome = Outcome.COMPUTED;
       phase = "computing";
+      if (mayListen && !listening && joiners.get() >= LISTEN_WHEN_WAITED_ON_BY) {
+        // Many callers wait on this computation: subscribe now, without waiting for the
+        // acknowledgement, so that the store's own notification wakes them on the subscriber's
+        // thread, together with the other instances' waiters, instead of after this thread has
+        // had its turn to read the store's reply. If the subscription is not ready in time, the
+        // reply completes them as usual.
+        shared.subscriber.listen(keys.names().channels(), this);
+        listening = true;
+      }
       LeaseImpl lease = new LeaseImpl(id, keys.lock(), token);
       Renewal renewal = settings.autoRenew() ? renewer.start(lease) : null;
       Computed<V> computed;
@@ -1084,6 +1106,7 @@ public final class Engine<V> implements MemoLock<V> {
       stop(renewal);
       Duration ttl = computed.ttl() != null ? computed.ttl() : settings.defaultTtl();
       phase = "storing the value";
+      storing = true;
       try {
         boolean stored =
             write == null
