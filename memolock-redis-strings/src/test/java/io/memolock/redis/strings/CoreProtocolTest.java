@@ -109,6 +109,41 @@ class CoreProtocolTest extends RedisFixture {
   }
 
   @Test
+  void oneRenewerKeepsEveryConcurrentComputationsLockAliveAndStopsWithEach() throws Exception {
+    MemoLock<String> lock =
+        track(builder(redis, "renew").lockTimeout(Duration.ofMillis(300)).build());
+    try (var executor = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+      java.util.List<Future<String>> results = new java.util.ArrayList<>();
+      for (int i = 0; i < 8; i++) {
+        String id = "k" + i;
+        long millis = 300L * (i % 4 + 1); // one to four lock timeouts, ending at different times
+        results.add(
+            executor.submit(
+                () ->
+                    lock.get(
+                        id,
+                        Duration.ofSeconds(10),
+                        lease -> {
+                          Thread.sleep(millis);
+                          assertTrue(redis.pttl("renew/lock:" + id) > 0, id + "'s lock expired");
+                          assertTrue(lease.held());
+                          return Computed.of("v" + id);
+                        })));
+      }
+      for (int i = 0; i < 8; i++) {
+        assertEquals("vk" + i, results.get(i).get(10, TimeUnit.SECONDS));
+      }
+    }
+    for (int i = 0; i < 8; i++) {
+      assertFalse(redis.exists("renew/lock:k" + i), "k" + i + "'s lock is released, not renewed");
+    }
+    Thread.sleep(400); // past the next renewal period: a renewal of a finished one would show
+    for (int i = 0; i < 8; i++) {
+      assertFalse(redis.exists("renew/lock:k" + i), "k" + i + "'s lock came back");
+    }
+  }
+
+  @Test
   void theWatchdogKeepsTheLockAliveWhileTheComputationRuns() {
     MemoLock<String> lock =
         track(builder(redis, "report").lockTimeout(Duration.ofMillis(300)).build());

@@ -56,6 +56,54 @@ class StampedeTest extends RedisFixture {
     assertEquals(INSTANCES * THREADS, results.size());
     long computedByMetrics = locks.stream().mapToLong(l -> l.metrics().computations()).sum();
     assertEquals(1, computedByMetrics);
+    for (MemoLock<String> lock : locks) {
+      if (lock.metrics().computations() == 1) {
+        // 250 callers: the holder listened to its own notification; that is no wake-up
+        assertEquals(0, lock.metrics().wakeUps(), "the holder's own notification is not counted");
+      }
+      Leftovers.assertNone(lock, redis, "stampede/notif:cold", "stampede/fail:cold");
+    }
+  }
+
+  @Test
+  void aFailingComputationWithManyCallersFailsThemAllAndLeavesNothingSubscribed()
+      throws Exception {
+    List<MemoLock<String>> locks = instances("failing");
+    AtomicInteger computations = new AtomicInteger();
+    CountDownLatch start = new CountDownLatch(1);
+    List<Future<String>> results = new ArrayList<>();
+    try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
+      for (MemoLock<String> lock : locks) {
+        for (int t = 0; t < 100; t++) {
+          results.add(
+              executor.submit(
+                  () -> {
+                    start.await();
+                    return lock.get(
+                        "cold",
+                        Duration.ofSeconds(30),
+                        lease -> {
+                          computations.incrementAndGet();
+                          Thread.sleep(50);
+                          throw new IllegalStateException("backend down");
+                        });
+                  }));
+        }
+      }
+      start.countDown();
+      for (Future<String> f : results) {
+        java.util.concurrent.ExecutionException e =
+            org.junit.jupiter.api.Assertions.assertThrows(
+                java.util.concurrent.ExecutionException.class, () -> f.get(60, TimeUnit.SECONDS));
+        assertTrue(
+            e.getCause() instanceof io.memolock.ComputationFailedException, e.getCause().toString());
+      }
+    }
+    assertEquals(1, computations.get(), "the failure reached every waiter: nobody recomputed");
+    for (MemoLock<String> lock : locks) {
+      Leftovers.assertNone(lock, redis, "failing/notif:cold", "failing/fail:cold");
+    }
+    assertTrue(!redis.exists("failing/lock:cold"), "the lock is released");
   }
 
   @Test
