@@ -1,5 +1,6 @@
 package io.memolock;
 
+import io.memolock.internal.Durations;
 import java.time.Duration;
 import java.util.NoSuchElementException;
 import java.util.Objects;
@@ -16,6 +17,15 @@ import org.jspecify.annotations.Nullable;
  * @param <V> the value type
  */
 public final class Computed<V> {
+  /**
+   * The longest time to live a MemoLock stores: 3,650,000 days (about 10,000 years). Redis refuses
+   * a {@code PX} that overflows its clock ({@code "invalid expire time"}), so longer TTLs are
+   * refused here, where they are set, with an {@link IllegalArgumentException}, and never reach
+   * Redis to fail there. The same limit holds for every duration a MemoLock sends to Redis (lock
+   * timeout, lease extension, failure TTL).
+   */
+  public static final Duration MAX_TTL = Duration.ofDays(3_650_000);
+
   private final @Nullable V value;
   private final @Nullable Duration ttl;
 
@@ -40,11 +50,12 @@ public final class Computed<V> {
    * A value that lives for {@code ttl}.
    *
    * @param value the value, not {@code null}
-   * @param ttl time to live in Redis, at least one millisecond
+   * @param ttl time to live in Redis, at least one millisecond, at most {@link #MAX_TTL}
    * @param <V> the value type
    * @return the result
    * @throws NullPointerException if value or ttl is null
-   * @throws IllegalArgumentException if ttl is shorter than one millisecond
+   * @throws IllegalArgumentException if ttl is shorter than one millisecond or longer than {@link
+   *     #MAX_TTL}
    */
   public static <V> Computed<V> of(V value, Duration ttl) {
     return new Computed<>(Objects.requireNonNull(value, "value"), checkTtl(ttl));
@@ -64,11 +75,13 @@ public final class Computed<V> {
    * The resource does not exist; that fact lives for {@code ttl} (typically shorter than a
    * value's).
    *
-   * @param ttl time to live of the absence in Redis, at least one millisecond
+   * @param ttl time to live of the absence in Redis, at least one millisecond, at most {@link
+   *     #MAX_TTL}
    * @param <V> the value type
    * @return the result
    * @throws NullPointerException if ttl is null
-   * @throws IllegalArgumentException if ttl is shorter than one millisecond
+   * @throws IllegalArgumentException if ttl is shorter than one millisecond or longer than {@link
+   *     #MAX_TTL}
    */
   public static <V> Computed<V> absent(Duration ttl) {
     return new Computed<>(null, checkTtl(ttl));
@@ -96,10 +109,6 @@ public final class Computed<V> {
   }
 
   private static Duration checkTtl(Duration ttl) {
-    Objects.requireNonNull(ttl, "ttl");
-    if (ttl.toMillis() < 1) {
-      throw new IllegalArgumentException("ttl must be at least 1 ms, was " + ttl);
-    }
-    return ttl;
+    return Durations.check(ttl, 1, "ttl");
   }
 }

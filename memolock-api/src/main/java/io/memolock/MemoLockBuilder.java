@@ -1,5 +1,6 @@
 package io.memolock;
 
+import io.memolock.internal.Durations;
 import io.memolock.internal.Engine;
 import io.memolock.internal.Settings;
 import io.memolock.spi.KeyScheme;
@@ -37,14 +38,46 @@ public final class MemoLockBuilder<V> {
   /**
    * The resource tag: the prefix of every key, e.g. {@code "query"}. Required.
    *
-   * @param tag non-empty, without newlines
+   * <p>Under the classic key scheme the tag is followed by {@code ':'} (the value key {@code
+   * T:I}) or by {@code '/'} (the lock {@code T/lock:I}, the channel {@code T/notif:I}, the failure
+   * key {@code T/fail:I}). A tag holding either character could name another tag's keys (tag
+   * {@code a/lock} would read tag {@code a}'s locks as values, tag {@code a:b} with id {@code c}
+   * would be tag {@code a} with id {@code b:c}), so both are refused; so are {@code '{'} and
+   * {@code '}'} (Redis Cluster hash tags), control characters (newlines included) and unpaired
+   * surrogates. Any other Unicode text is a tag; ids have no such limits.
+   *
+   * @param tag non-empty, without {@code : / { }}, control characters or unpaired surrogates
    * @return this builder
+   * @throws IllegalArgumentException if the tag breaks these rules; the message says which
    */
   public MemoLockBuilder<V> tag(String tag) {
     requireUnset(this.tag, "tag");
     Objects.requireNonNull(tag, "tag");
-    if (tag.isEmpty() || tag.indexOf('\n') >= 0 || tag.indexOf('\r') >= 0) {
-      throw new IllegalArgumentException("tag must be non-empty and without newlines: '" + tag + "'");
+    if (tag.isEmpty()) {
+      throw new IllegalArgumentException("tag must not be empty");
+    }
+    for (int i = 0; i < tag.length(); i++) {
+      char c = tag.charAt(i);
+      String why = null;
+      if (c == ':' || c == '/') {
+        why =
+            "':' and '/' separate a tag from the id and from the key's role (lock, notif, fail),"
+                + " so such a tag could name another tag's keys";
+      } else if (c == '{' || c == '}') {
+        why = "'{' and '}' are reserved for Redis Cluster hash tags";
+      } else if (Character.isISOControl(c)) {
+        why = "control characters (newlines included) are not allowed";
+      } else if (Character.isHighSurrogate(c)
+          && i + 1 < tag.length()
+          && Character.isLowSurrogate(tag.charAt(i + 1))) {
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        why = "it must be well-formed Unicode (unpaired surrogate)";
+      }
+      if (why != null) {
+        throw new IllegalArgumentException(
+            "tag '" + tag + "' is refused at index " + i + ": " + why);
+      }
     }
     this.tag = tag;
     return this;
@@ -54,7 +87,7 @@ public final class MemoLockBuilder<V> {
    * How long a lock lives unless renewed; bounds how long a crashed holder delays everyone.
    * Default 5 s.
    *
-   * @param lockTimeout at least 10 ms
+   * @param lockTimeout at least 10 ms, at most {@link Computed#MAX_TTL}
    * @return this builder
    */
   public MemoLockBuilder<V> lockTimeout(Duration lockTimeout) {
@@ -66,7 +99,7 @@ public final class MemoLockBuilder<V> {
   /**
    * The time to live of a value whose computation does not choose one. Default 5 minutes.
    *
-   * @param ttl at least 1 ms
+   * @param ttl at least 1 ms, at most {@link Computed#MAX_TTL}
    * @return this builder
    */
   public MemoLockBuilder<V> defaultTtl(Duration ttl) {
@@ -117,7 +150,7 @@ public final class MemoLockBuilder<V> {
    * Remember a failure in Redis for {@code ttl}, so that requests within that time fail at once
    * instead of hammering a failing backend. Default: failures are not remembered.
    *
-   * @param ttl at least 1 ms
+   * @param ttl at least 1 ms, at most {@link Computed#MAX_TTL}
    * @return this builder
    */
   public MemoLockBuilder<V> failureTtl(Duration ttl) {
@@ -189,10 +222,6 @@ public final class MemoLockBuilder<V> {
   }
 
   private static Duration atLeast(Duration d, long millis, String name) {
-    Objects.requireNonNull(d, name);
-    if (d.toMillis() < millis) {
-      throw new IllegalArgumentException(name + " must be at least " + millis + " ms, was " + d);
-    }
-    return d;
+    return Durations.check(d, millis, name);
   }
 }

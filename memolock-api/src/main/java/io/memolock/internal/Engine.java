@@ -100,6 +100,7 @@ public final class Engine<V> implements MemoLock<V> {
   private final LongAdder takeovers = new LongAdder();
   private final LongAdder coalesced = new LongAdder();
   private final WaitHistogram waitTime = new WaitHistogram();
+  private final Incidents incidents = new Incidents();
 
   /**
    * @param redis the client
@@ -156,16 +157,13 @@ public final class Engine<V> implements MemoLock<V> {
     Objects.requireNonNull(reader, "reader");
     Keys keys = keys(id);
     ensureOpen(id);
-    return Optional.ofNullable(call(id, () -> reader.read(redis, keys.value)));
+    return Optional.ofNullable(call(id, () -> decoding(() -> reader.read(redis, keys.value))));
   }
 
   @Override
   public void put(String id, V value, Duration ttl) {
     Objects.requireNonNull(value, "value");
-    Objects.requireNonNull(ttl, "ttl");
-    if (ttl.toMillis() < 1) {
-      throw new IllegalArgumentException("ttl must be at least 1 ms, was " + ttl);
-    }
+    Durations.check(ttl, 1, "ttl");
     Keys keys = keys(id);
     ensureOpen(id);
     Storage.Write write = encode(id, value);
@@ -191,7 +189,12 @@ public final class Engine<V> implements MemoLock<V> {
         failures.sum(),
         takeovers.sum(),
         coalesced.sum(),
-        waitTime.snapshot());
+        waitTime.snapshot(),
+        incidents.count(Incidents.Kind.STORE),
+        incidents.count(Incidents.Kind.RELEASE) + incidents.count(Incidents.Kind.ANNOUNCE),
+        incidents.count(Incidents.Kind.RENEWAL),
+        shared.subscriber.errors(),
+        incidents.count(Incidents.Kind.NOTIFICATION));
   }
 
   @Override
@@ -276,7 +279,7 @@ public final class Engine<V> implements MemoLock<V> {
                 Scripts.REFRESH.run(
                     redis,
                     List.of(keys.value, keys.lock()),
-                    List.of(token, lockTimeoutMs, ascii(Math.max(0, expiresWithin.toMillis())))));
+                    List.of(token, lockTimeoutMs, ascii(Math.max(0, saturatedMillis(expiresWithin))))));
     if (!Long.valueOf(1).equals(taken)) {
       return false;
     }
@@ -335,27 +338,39 @@ public final class Engine<V> implements MemoLock<V> {
     ensureOpen(id);
     long start = System.nanoTime();
     long deadline = start + saturatedNanos(timeout);
-    while (true) {
-      Flight flight = flights.get(id);
-      boolean leader = false;
-      if (flight == null) {
-        Flight created = new Flight(id, keys, computation, trigger);
-        flight = flights.putIfAbsent(id, created);
+    boolean hit = false;
+    try {
+      while (true) {
+        Flight flight = flights.get(id);
+        boolean leader = false;
         if (flight == null) {
-          flight = created;
-          leader = true;
+          Flight created = new Flight(id, keys, computation, trigger);
+          flight = flights.putIfAbsent(id, created);
+          if (flight == null) {
+            flight = created;
+            leader = true;
+          }
+        }
+        flight.join(deadline);
+        if (leader) {
+          flight.begin(deadline);
+        } else {
+          coalesced.increment();
+        }
+        try {
+          Optional<V> value = await(flight, id, timeout, start, deadline);
+          hit = flight.outcome == Outcome.HIT;
+          return value;
+        } catch (RetryException retry) {
+          // The flight ended for reasons of its own callers (all gone): start again.
         }
       }
-      flight.join(deadline);
-      if (leader) {
-        flight.begin();
+    } finally {
+      // Every request counts once, whatever its end: a hit only when its first read served it.
+      if (hit) {
+        hits.increment();
       } else {
-        coalesced.increment();
-      }
-      try {
-        return await(flight, id, timeout, start, deadline);
-      } catch (RetryException retry) {
-        // The flight ended for reasons of its own callers (all gone): start again.
+        misses.increment();
       }
     }
   }
@@ -365,14 +380,9 @@ public final class Engine<V> implements MemoLock<V> {
     try {
       Optional<V> value =
           flight.result.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-      switch (flight.outcome) {
-        case HIT -> hits.increment();
-        case COMPUTED -> misses.increment();
-        case WAITED -> {
-          misses.increment();
-          waits.increment();
-          waitTime.record((System.nanoTime() - start) / 1_000);
-        }
+      if (flight.outcome == Outcome.WAITED) {
+        waits.increment();
+        waitTime.record((System.nanoTime() - start) / 1_000);
       }
       return value;
     } catch (TimeoutException e) {
@@ -397,13 +407,7 @@ public final class Engine<V> implements MemoLock<V> {
         timeouts.increment();
         throw new MemoLockTimeoutException(tag, id, timeout, flight.phase);
       }
-      if (cause instanceof ComputationFailedException && flight.outcome != Outcome.HIT) {
-        misses.increment(); // the caller missed, then a computation failed
-      }
-      if (cause instanceof MemoLockException m) {
-        throw m;
-      }
-      throw new MemoLockException(tag, id, "unexpected failure", cause);
+      throw failure(id, cause);
     }
   }
 
@@ -497,6 +501,32 @@ public final class Engine<V> implements MemoLock<V> {
     }
   }
 
+  /**
+   * What callers see of any throwable: a MemoLockException as it is, anything else (a bug in a
+   * storage, a codec or a trigger, an Error) wrapped in one that names the resource.
+   */
+  private MemoLockException failure(String id, Throwable t) {
+    return t instanceof MemoLockException m
+        ? m
+        : new MemoLockException(tag, id, "unexpected failure: " + t, t);
+  }
+
+  /**
+   * Runs a storage's read (a command and the decoding of its reply). A Redis failure or one of
+   * ours passes through; anything else a storage or codec throws (an {@code
+   * IllegalStateException} of a third-party codec, a {@code StackOverflowError} on hostile bytes)
+   * is a decoding failure, reported as a {@link CodecException} with the throwable as its cause.
+   */
+  private static <T> T decoding(Supplier<T> read) {
+    try {
+      return read.get();
+    } catch (JedisException | MemoLockException e) {
+      throw e;
+    } catch (Throwable t) {
+      throw new CodecException(null, null, String.valueOf(t), t);
+    }
+  }
+
   /** Reads a value; concurrent reads may share one round trip (see {@link Batcher}). */
   private @Nullable V read(Keys keys) {
     return batcher != null ? batcher.read(keys) : readDirect(keys);
@@ -504,7 +534,7 @@ public final class Engine<V> implements MemoLock<V> {
 
   /** Reads a value with a command of its own, so that a wrong type is reported as such. */
   private @Nullable V readDirect(Keys keys) {
-    return call(keys.id, () -> storage.read(redis, keys.value));
+    return call(keys.id, () -> decoding(() -> storage.read(redis, keys.value)));
   }
 
   private Storage.Write encode(String id, V value) {
@@ -512,6 +542,8 @@ public final class Engine<V> implements MemoLock<V> {
       return storage.encode(value);
     } catch (CodecException e) {
       throw new CodecException(tag, id, "cannot encode the value: " + e.getMessage(), e);
+    } catch (RuntimeException | StackOverflowError e) {
+      throw new CodecException(tag, id, "cannot encode the value: " + e, e);
     }
   }
 
@@ -651,6 +683,14 @@ public final class Engine<V> implements MemoLock<V> {
     return Long.toString(n).getBytes(StandardCharsets.US_ASCII);
   }
 
+  private static long saturatedMillis(Duration d) {
+    try {
+      return d.toMillis();
+    } catch (ArithmeticException e) {
+      return d.isNegative() ? 0 : Long.MAX_VALUE / 4;
+    }
+  }
+
   private static long saturatedNanos(Duration d) {
     try {
       return d.toNanos();
@@ -750,26 +790,66 @@ public final class Engine<V> implements MemoLock<V> {
       }
     }
 
-    /** Called by the first caller: the shared read; on a miss, hands over to a thread. */
-    void begin() {
+    /**
+     * Called by the first caller: the shared read; on a miss, hands over to a thread. A virtual
+     * caller reads on its own thread (a hit costs no thread hop) under its deadline, which
+     * interrupts the read if Redis does not answer in time (see {@link CallerDeadlines}). A
+     * platform thread's socket read ignores interrupts, so a platform caller hands the read to the
+     * flight's thread at once and only waits on the result, with its own timeout.
+     */
+    void begin(long callerDeadline) {
+      if (!Thread.currentThread().isVirtual()) {
+        start(
+            () -> {
+              if (readFirst(false)) {
+                run();
+              }
+            });
+        return;
+      }
+      CallerDeadlines.Armed armed = shared.deadlines.arm(callerDeadline);
+      boolean missed;
+      try {
+        missed = readFirst(true);
+      } finally {
+        armed.disarm();
+      }
+      if (missed) {
+        start(this::run);
+      }
+    }
+
+    /**
+     * The first read of the flight.
+     *
+     * @param armed whether it runs under the caller's deadline (a timer interrupt means timeout)
+     * @return {@code true} on a miss, when the flight goes on; {@code false} when it is complete
+     */
+    private boolean readFirst(boolean armed) {
       V value;
       try {
         value = read(keys);
-      } catch (MemoLockInterruptedException e) {
-        fail(new RetryException());
-        return;
-      } catch (MemoLockException e) {
-        fail(e);
-        return;
+      } catch (Throwable t) {
+        // Interrupted, by the caller or by its deadline: the leader's await tells which (its
+        // interrupt flag, or its passed deadline); joiners with time left start again.
+        boolean interrupted =
+            t instanceof MemoLockInterruptedException
+                || (armed && Thread.currentThread().isInterrupted());
+        fail(interrupted ? new RetryException() : failure(id, t));
+        return false;
       }
       if (value != null) {
         succeed(Optional.of(value));
-        return;
+        return false;
       }
       outcome = Outcome.WAITED;
       phase = "waiting for the lock";
       events = new LinkedBlockingQueue<>();
-      Thread t = settings.threadFactory().newThread(this::run);
+      return true;
+    }
+
+    private void start(Runnable body) {
+      Thread t = settings.threadFactory().newThread(body);
       thread = t;
       t.start();
     }
@@ -823,8 +903,8 @@ public final class Engine<V> implements MemoLock<V> {
               wakeUp(Optional.of(decoded));
             }
           }
-        } catch (RuntimeException e) {
-          // handled by the flight's thread below
+        } catch (Throwable e) {
+          // Undecodable: the flight's thread re-reads the value (see handle), never here.
         }
       }
       tell(value ? Event.MESSAGE : Event.FAILURE, payload);
@@ -953,9 +1033,11 @@ public final class Engine<V> implements MemoLock<V> {
       } catch (InterruptedException e) {
         fail(closed ? new MemoLockClosedException(tag, id) : new RetryException());
       } catch (MemoLockException | RetryException e) {
+        release(heldToken);
         fail(e);
-      } catch (RuntimeException e) {
-        fail(new MemoLockException(tag, id, "unexpected failure: " + e, e));
+      } catch (Throwable e) {
+        release(heldToken);
+        fail(failure(id, e));
       } finally {
         if (listening) {
           shared.subscriber.unlisten(keys.names().channels(), this);
@@ -1006,9 +1088,11 @@ public final class Engine<V> implements MemoLock<V> {
           V value;
           try {
             value = storage.fromNotification(e.payload);
-          } catch (CodecException ce) {
-            throw new CodecException(
-                tag, id, "cannot decode the notification: " + ce.getMessage(), ce);
+          } catch (Throwable t) {
+            // Bytes a foreign publisher sent, or a codec's bug: this flight alone re-reads the
+            // stored value, which decodes or fails its callers with a CodecException.
+            incidents.report(Incidents.Kind.NOTIFICATION, tag, id, t);
+            value = null;
           }
           if (value == null) {
             value = readDirect(keys);
@@ -1049,7 +1133,7 @@ public final class Engine<V> implements MemoLock<V> {
       try {
         call(id, () -> Scripts.RELEASE.run(redis, List.of(keys.lock()), List.of(token)));
       } catch (MemoLockException e) {
-        // The lock expires by itself; nothing is lost.
+        incidents.report(Incidents.Kind.RELEASE, tag, id, e); // it expires by itself
       }
     }
 
@@ -1107,19 +1191,55 @@ public final class Engine<V> implements MemoLock<V> {
       Duration ttl = computed.ttl() != null ? computed.ttl() : settings.defaultTtl();
       phase = "storing the value";
       storing = true;
+      boolean stored;
       try {
-        boolean stored =
+        // call() already tries a second time on a fresh connection when the first one dies.
+        stored =
             write == null
                 ? call(id, () -> storeAbsence(keys, token, ttl.toMillis()))
                 : call(id, () -> store(keys, token, write, ttl.toMillis()));
-        if (!stored) {
-          lease.lost = true;
-        }
       } catch (MemoLockException e) {
-        // The value is still returned to the callers here; waiters elsewhere take over
-        // when the lock expires.
+        // A value the callers get must be a value Redis holds, or they are told: they fail with
+        // the cause, and waiters elsewhere are told at once if Redis still listens.
+        incidents.report(Incidents.Kind.STORE, tag, id, e);
+        storeFailed(token, e);
+        return;
+      }
+      if (!stored) {
+        // The lease was lost and the lock is another holder's, or a fresher value (or absence)
+        // was written meanwhile: nothing was overwritten. The callers here still get this
+        // computation's result (see the README's lease section).
+        lease.lost = true;
       }
       succeed(write == null ? Optional.empty() : Optional.of(computed.value()));
+    }
+
+    /** The store failed: releases the lock, tells waiters elsewhere, fails the callers here. */
+    private void storeFailed(byte[] token, MemoLockException cause) {
+      MemoLockException error =
+          new MemoLockException(
+              tag,
+              id,
+              "the computed value could not be stored, so it is not returned: " + cause.getMessage(),
+              cause);
+      long failureTtl = 0; // a store failure is not the resource's: never remembered
+      try {
+        call(
+            id,
+            () ->
+                Scripts.FAIL.run(
+                    redis,
+                    List.of(keys.lock(), keys.failure()),
+                    List.of(
+                        token,
+                        utf8(keys.names().failureChannel()),
+                        failurePayload(error),
+                        ascii(failureTtl))));
+      } catch (MemoLockException e) {
+        incidents.report(Incidents.Kind.ANNOUNCE, tag, id, e);
+        error.addSuppressed(e);
+      }
+      fail(error);
     }
 
     private void announceFailure(byte[] token, Throwable t) {
@@ -1138,6 +1258,8 @@ public final class Engine<V> implements MemoLock<V> {
                         failurePayload(t),
                         ascii(failureTtl))));
       } catch (MemoLockException e) {
+        // Waiters elsewhere re-check when the lock expires; the callers here learn it at once.
+        incidents.report(Incidents.Kind.ANNOUNCE, tag, id, e);
         t.addSuppressed(e);
       }
       fail(new ComputationFailedException(tag, id, t.getClass().getName(), t.getMessage(), t));
@@ -1239,7 +1361,7 @@ public final class Engine<V> implements MemoLock<V> {
       } catch (LeaseLostException e) {
         return;
       } catch (MemoLockException e) {
-        // Redis hiccup: try again at the next period.
+        incidents.report(Incidents.Kind.RENEWAL, tag, renewal.lease.id, e); // next period: again
       }
       if (!renewal.stopped && !closed) {
         renewal.at = System.nanoTime() + period;
@@ -1287,7 +1409,7 @@ public final class Engine<V> implements MemoLock<V> {
     @Nullable V read(Keys keys) {
       if (pending.isEmpty() && tryPermit()) {
         try {
-          return callHeld(keys.id, () -> storage.read(redis, keys.value));
+          return callHeld(keys.id, () -> decoding(() -> storage.read(redis, keys.value)));
         } finally {
           releasePermit();
         }
@@ -1302,6 +1424,7 @@ public final class Engine<V> implements MemoLock<V> {
           try {
             shared.permits.acquire();
           } catch (InterruptedException ie) {
+            request.result.cancel(false); // a later batch skips it
             Thread.currentThread().interrupt();
             throw new MemoLockInterruptedException(tag, keys.id, ie);
           }
@@ -1315,6 +1438,7 @@ public final class Engine<V> implements MemoLock<V> {
         } catch (ExecutionException e) {
           return readDirect(keys); // the batch failed: read alone, for this caller's own answer
         } catch (InterruptedException e) {
+          request.result.cancel(false); // a later batch skips it
           Thread.currentThread().interrupt();
           throw new MemoLockInterruptedException(tag, keys.id, e);
         }
@@ -1369,8 +1493,8 @@ public final class Engine<V> implements MemoLock<V> {
           }
           values = storage.readAll(redis, keys); // a stale pooled connection: once more
         }
-      } catch (RuntimeException e) {
-        values = null;
+      } catch (Throwable e) {
+        values = null; // whatever went wrong, each caller reads alone and gets its own answer
       }
       if (values == null || values.size() != batch.size()) {
         for (ReadRequest r : batch) {
@@ -1402,10 +1526,7 @@ public final class Engine<V> implements MemoLock<V> {
 
     @Override
     public void extend(Duration duration) {
-      Objects.requireNonNull(duration, "duration");
-      if (duration.toMillis() < 1) {
-        throw new IllegalArgumentException("duration must be at least 1 ms, was " + duration);
-      }
+      Durations.check(duration, 1, "duration");
       if (lost) {
         throw new LeaseLostException(tag, id);
       }

@@ -13,7 +13,9 @@ final class Scripts {
 
   /**
    * KEYS: value, lock, failure key. ARGV: token, lock timeout ms. Returns {1} value exists, {2,
-   * payload} failure remembered, {0} lock acquired, {3, pttl} locked by someone.
+   * payload} failure remembered, {0} lock acquired, {3, pttl} locked by someone. A lock key of
+   * another type than a String (which {@code SET NX} would take for a held lock, forever, as it has
+   * no TTL) is a {@code WRONGTYPE} error, as a wrong type at the value key is.
    */
   static final Script ACQUIRE =
       new Script(
@@ -22,8 +24,30 @@ final class Scripts {
           local f = redis.call('GET', KEYS[3])
           if f then return {2, f} end
           if redis.call('SET', KEYS[2], ARGV[1], 'NX', 'PX', ARGV[2]) then return {0} end
+          if redis.call('TYPE', KEYS[2]).ok ~= 'string' then
+            return redis.error_reply('WRONGTYPE the lock key holds another type than a string')
+          end
           return {3, redis.call('PTTL', KEYS[2])}
           """);
+
+  /**
+   * The start of the holder's writes (store, absence). KEYS[1..3]: value, lock, failure key;
+   * ARGV[1]: the holder's token, or '' for a producer (no check, lock untouched). Sets {@code
+   * owner} to the token when the lock is still ours. Returns 0 (nothing written) when another
+   * holder owns the lock, and also when the lock is free but a value or an absence exists: the
+   * lease was lost (it expired) and whatever is there was written after that by a newer holder or
+   * a producer, so a late holder never overwrites a fresher value.
+   */
+  static final String OWNER_CHECK =
+      """
+      local owner = false
+      if ARGV[1] ~= '' then
+        owner = redis.call('GET', KEYS[2])
+        if owner and owner ~= ARGV[1] then return 0 end
+        if not owner and (redis.call('EXISTS', KEYS[1]) == 1 or redis.call('EXISTS', KEYS[3]) == 1)
+          then return 0 end
+      end
+      """;
 
   /** KEYS: lock. ARGV: token, ms. Returns 1 if extended, 0 if the lock is not ours. */
   static final Script RENEW =
@@ -63,16 +87,13 @@ final class Scripts {
    * check, lock untouched), ttl ms, failure channel, absence payload. Deletes the value, keeps the
    * absence in the failure key for the ttl, announces it on the failure channel (never on the
    * notification channel, where classic peers would take it for a value) and releases our lock.
-   * Returns 1 if stored, 0 if another holder owns the lock.
+   * Returns 1 if stored, 0 if not: another holder owns the lock, or (see {@link #OWNER_CHECK}) our
+   * lease was lost and a value or absence was written since.
    */
   static final Script ABSENT =
       new Script(
-          """
-          local owner = false
-          if ARGV[1] ~= '' then
-            owner = redis.call('GET', KEYS[2])
-            if owner and owner ~= ARGV[1] then return 0 end
-          end
+          OWNER_CHECK
+              + """
           redis.call('DEL', KEYS[1])
           redis.call('SET', KEYS[3], ARGV[4], 'PX', ARGV[2])
           redis.call('PUBLISH', ARGV[3], ARGV[4])
@@ -83,17 +104,11 @@ final class Scripts {
   /**
    * The store script around a storage's write fragment. KEYS: value, lock, failure key. ARGV:
    * token ('' for a producer's put: no owner check, lock untouched), ttl ms, channel, payload,
-   * storage arguments... Returns 1 if stored, 0 if another holder owns the lock.
+   * storage arguments... Returns 1 if stored, 0 if not (see {@link #OWNER_CHECK}).
    */
   static Script store(String writeFragment) {
     return new Script(
-        """
-        local owner = false
-        if ARGV[1] ~= '' then
-          owner = redis.call('GET', KEYS[2])
-          if owner and owner ~= ARGV[1] then return 0 end
-        end
-        """
+        OWNER_CHECK
             + writeFragment
             + """
 

@@ -21,6 +21,8 @@ final class SharedClient {
   final UnifiedJedis redis;
   final Subscriber subscriber;
   final Semaphore permits;
+  /** Holds callers' timeouts while their own threads run commands. */
+  final CallerDeadlines deadlines = new CallerDeadlines();
   /** Run after every command, once its permit is back (the MemoLocks' read batchers). */
   private final List<Runnable> drainers = new CopyOnWriteArrayList<>();
   private int references;
@@ -77,6 +79,7 @@ final class SharedClient {
     }
     if (last) {
       subscriber.close();
+      deadlines.close();
     }
   }
 

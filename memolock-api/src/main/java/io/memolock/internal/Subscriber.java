@@ -93,7 +93,7 @@ public final class Subscriber {
   private final Thread thread;
   private @Nullable Connection current;
   private boolean closed;
-  private volatile @Nullable Exception lastError;
+  private final Incidents incidents = new Incidents();
 
   Subscriber(UnifiedJedis redis) {
     this.redis = redis;
@@ -229,7 +229,7 @@ public final class Subscriber {
         try {
           c.unsubscribe();
         } catch (RuntimeException e) {
-          lastError = e;
+          problem(e); // the connection is closed below in any case
         }
       }
     } finally {
@@ -261,8 +261,17 @@ public final class Subscriber {
         c.unsubscribe(array);
       }
     } catch (RuntimeException e) {
-      lastError = e;
+      problem(e); // the connection is broken: the loop reconnects and resubscribes
     }
+  }
+
+  /** @return connection problems and listener failures seen (logged, rate-limited) */
+  long errors() {
+    return incidents.count(Incidents.Kind.SUBSCRIBER);
+  }
+
+  private void problem(Throwable e) {
+    incidents.report(Incidents.Kind.SUBSCRIBER, "subscriber", null, e);
   }
 
   private void loop() {
@@ -293,8 +302,19 @@ public final class Subscriber {
         } else {
           redis.subscribe(connection, control.getBytes(StandardCharsets.UTF_8));
         }
-      } catch (RuntimeException e) {
-        lastError = e;
+      } catch (Throwable e) {
+        // Whatever ended the connection (an outage, a protocol error, an Error thrown by the
+        // client), the subscriber survives it: it reconnects and its listeners re-check.
+        boolean stopping;
+        lock.lock();
+        try {
+          stopping = closed;
+        } finally {
+          lock.unlock();
+        }
+        if (!stopping) {
+          problem(e);
+        }
       }
       if (connection.wasReady) {
         backoff = MIN_BACKOFF_MS;
@@ -422,7 +442,12 @@ public final class Subscriber {
     }
     if (ch != null) {
       for (Listener l : ch.listeners) {
-        l.onMessage(name, payload);
+        try {
+          l.onMessage(name, payload);
+        } catch (Throwable e) {
+          // No message, whatever its bytes, stops the subscriber or the other listeners.
+          problem(e);
+        }
       }
     }
   }

@@ -3,6 +3,7 @@ package io.memolock.internal;
 import io.memolock.Metrics;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAccumulator;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * A lock-free latency histogram with logarithmic buckets (four per power of two, so percentiles are
@@ -13,11 +14,13 @@ final class WaitHistogram {
   private static final int BUCKETS = 64 * SUB;
   private final AtomicLongArray counts = new AtomicLongArray(BUCKETS);
   private final LongAccumulator max = new LongAccumulator(Math::max, 0);
+  private final LongAdder sum = new LongAdder();
 
   void record(long micros) {
     long v = Math.max(1, micros);
     counts.incrementAndGet(bucket(v));
     max.accumulate(v);
+    sum.add(v);
   }
 
   Metrics.Distribution snapshot() {
@@ -32,7 +35,8 @@ final class WaitHistogram {
         total,
         Math.min(maxValue, percentile(c, total, 0.50)),
         Math.min(maxValue, percentile(c, total, 0.99)),
-        maxValue);
+        maxValue,
+        sum.sum());
   }
 
   static int bucket(long v) {

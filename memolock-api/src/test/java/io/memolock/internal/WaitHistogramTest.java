@@ -13,7 +13,7 @@ class WaitHistogramTest {
 
   @Test
   void emptyHistogramReportsZeros() {
-    assertEquals(new Metrics.Distribution(0, 0, 0, 0), new WaitHistogram().snapshot());
+    assertEquals(new Metrics.Distribution(0, 0, 0, 0, 0), new WaitHistogram().snapshot());
   }
 
   @Test

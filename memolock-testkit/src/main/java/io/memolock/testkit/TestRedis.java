@@ -412,6 +412,49 @@ public final class TestRedis {
   }
 
   /**
+   * Stalls the server with {@code SIGSTOP}: it keeps its connections open but answers nothing, as a
+   * server stuck in a long command, swapping or paused by a hypervisor does. {@link #resume()} (or
+   * {@link #restart()}, {@link #stop()}) brings it back.
+   *
+   * @throws IllegalStateException if this JVM does not run the process, or the signal fails
+   */
+  public void pause() {
+    signal("STOP");
+  }
+
+  /**
+   * Lets a server stalled by {@link #pause()} go on ({@code SIGCONT}).
+   *
+   * @throws IllegalStateException if this JVM does not run the process, or the signal fails
+   */
+  public void resume() {
+    signal("CONT");
+  }
+
+  private void signal(String name) {
+    stateLock.lock();
+    try {
+      if (process == null) {
+        throw new IllegalStateException("no redis-server process of this JVM to send SIG" + name);
+      }
+      Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid()))
+          .redirectErrorStream(true)
+          .start();
+      String out = new String(kill.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      if (!kill.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS) || kill.exitValue() != 0) {
+        throw new IllegalStateException("kill -" + name + " " + process.pid() + " failed: " + out);
+      }
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException("cannot run kill -" + name, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while sending SIG" + name, e);
+    } finally {
+      stateLock.unlock();
+    }
+  }
+
+  /**
    * Whether this JVM runs the {@code redis-server} process itself, so that {@link #restart()} works. False for a
    * server given by {@value #ENV_URI} and for a Testcontainers container (which is still stopped at JVM exit).
    *

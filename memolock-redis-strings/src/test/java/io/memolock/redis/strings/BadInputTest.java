@@ -103,6 +103,23 @@ class BadInputTest extends RedisFixture {
   }
 
   @Test
+  void aWrongTypeAtTheLockKeyIsReportedAtOnceInsteadOfWaitedOnForever() {
+    MemoLock<String> lock = memoLock(redis, "query");
+    redis.rpush("query/lock:w", "not a token"); // no TTL: waiting for it to expire never ends
+    MemoLockException e =
+        assertThrows(
+            MemoLockException.class,
+            () -> lock.get("w", Duration.ofSeconds(30), l -> Computed.of("x")));
+    assertFalse(e instanceof io.memolock.MemoLockTimeoutException, e.toString());
+    assertTrue(
+        e.getMessage().contains("key 'query/lock:w' holds a list where a string is expected"),
+        e.getMessage());
+    assertEquals(java.util.List.of("not a token"), redis.lrange("query/lock:w", 0, -1));
+    redis.del("query/lock:w");
+    assertEquals("x", lock.get("w", Duration.ofSeconds(5), l -> Computed.of("x")));
+  }
+
+  @Test
   void aProtocolKeyOfTheWrongRedisTypeIsNamedToo() {
     MemoLock<String> lock = memoLock(redis, "query");
     redis.rpush("query/fail:f", "not a failure");

@@ -42,6 +42,27 @@ final class Leftovers {
     throw new AssertionError("fewer than " + count + " subscribers on " + channel);
   }
 
+  /** Waits up to 5 s for a condition (a liveness bound, not a timing assertion). */
+  static void await(String what, java.util.function.BooleanSupplier condition) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() - deadline > 0) {
+        throw new AssertionError("not within 5 s: " + what);
+      }
+      try {
+        Thread.sleep(5);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError("interrupted", e);
+      }
+    }
+  }
+
+  /** Waits until a key exists (say, a lock taken by a computation started on another thread). */
+  static void awaitLock(UnifiedJedis redis, String key) {
+    await(key + " exists", () -> redis.exists(key));
+  }
+
   /** Cleanup is asynchronous (a flight thread unsubscribes after its callers left): poll briefly. */
   static void assertNone(MemoLock<?> lock, UnifiedJedis redis, String... channels) {
     Engine<?> engine = (Engine<?>) lock;
