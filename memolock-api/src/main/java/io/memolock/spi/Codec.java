@@ -11,6 +11,11 @@ import java.util.Arrays;
 /**
  * Turns values into bytes and back. Implementations must be thread-safe.
  *
+ * <p>Bytes read from Redis may have been written by anyone: {@link #decode} must turn every input
+ * it cannot decode into a {@link CodecException}, never another exception, an {@link Error} such
+ * as {@link StackOverflowError}, or {@code null}. The built-in codecs and {@code KryoCodec} do;
+ * the storages shipped with MemoLock hold any other codec {@linkplain #guarded(Codec) guarded}.
+ *
  * @param <V> the value type
  */
 public interface Codec<V> {
@@ -24,10 +29,33 @@ public interface Codec<V> {
 
   /**
    * @param bytes bytes read from Redis, possibly written by a foreign producer
-   * @return the value
-   * @throws CodecException if the bytes are not a valid encoding
+   * @return the value, not null
+   * @throws CodecException if the bytes are not a valid encoding, whatever they hold
    */
   V decode(byte[] bytes);
+
+  /**
+   * A view of {@code codec} that raises nothing but {@link CodecException}: whatever else its
+   * {@code encode} or {@code decode} throws (a runtime exception, a {@link LinkageError}, a {@link
+   * StackOverflowError}, a checked exception thrown sneakily) becomes the cause of a {@code
+   * CodecException}, and so does a {@code null} result. Only the JVM-wide {@link
+   * VirtualMachineError}s ({@link OutOfMemoryError}, {@link InternalError}) pass through unchanged.
+   * Storages apply this to the codecs they are given, so a third-party codec that throws, say,
+   * {@code IllegalStateException} on foreign bytes still fails as a {@code CodecException}.
+   *
+   * @param codec the codec to guard
+   * @param <V> the value type
+   * @return the guarded codec (itself, if it is already guarded or a built-in codec)
+   */
+  static <V> Codec<V> guarded(Codec<V> codec) {
+    java.util.Objects.requireNonNull(codec, "codec");
+    if (codec instanceof GuardedCodec<V>
+        || codec instanceof Utf8Codec
+        || codec instanceof BytesCodec) {
+      return codec;
+    }
+    return new GuardedCodec<>(codec);
+  }
 
   /**
    * Strict UTF-8: strings with unpaired surrogates cannot be encoded and malformed bytes cannot be

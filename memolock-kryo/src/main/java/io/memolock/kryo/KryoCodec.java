@@ -55,6 +55,13 @@ import org.objenesis.strategy.StdInstantiatorStrategy;
  * or decoding to another type than the codec's all raise a {@link CodecException}; so does
  * encoding an unregistered class. Kryo references are off: values must not contain cycles.
  *
+ * <p><b>Hostile bytes.</b> No input bytes make {@link #decode} throw anything but a {@link
+ * CodecException}: lengths (of arrays, collections, maps, strings) larger than the bytes left are
+ * refused before anything is allocated, nesting deeper than {@link Builder#maxDepth(int) maxDepth}
+ * (default {@value #DEFAULT_MAX_DEPTH} levels) is refused before the stack overflows, and whatever
+ * else Kryo or a registered serializer throws is converted, except the JVM-wide {@link
+ * OutOfMemoryError} and {@link InternalError}.
+ *
  * <p>Thread-safe: Kryo instances and output buffers are pooled ({@link Pool}, lock-based, never
  * a monitor lock, so virtual threads do not pin), each used by one thread at a time.
  *
@@ -67,16 +74,25 @@ public final class KryoCodec<T> implements Codec<T> {
   private static final int KEEP_BUFFER_BYTES = 64 * 1024;
   private static final int POOL_SIZE = 64;
 
+  /**
+   * The default {@linkplain Builder#maxDepth(int) nesting limit}: 64 levels, the value itself
+   * being the first.
+   */
+  public static final int DEFAULT_MAX_DEPTH = 64;
+
   private final Class<T> type;
   private final List<Class<?>> registrations;
   private final boolean registrationRequired;
+  private final int maxDepth;
   private final Pool<Kryo> kryos;
   private final Pool<Output> outputs;
 
-  private KryoCodec(Class<T> type, List<Class<?>> registrations, boolean registrationRequired) {
+  private KryoCodec(
+      Class<T> type, List<Class<?>> registrations, boolean registrationRequired, int maxDepth) {
     this.type = type;
     this.registrations = registrations;
     this.registrationRequired = registrationRequired;
+    this.maxDepth = maxDepth;
     this.kryos =
         new Pool<>(true, false, POOL_SIZE) {
           @Override
@@ -111,6 +127,7 @@ public final class KryoCodec<T> implements Codec<T> {
     Objects.requireNonNull(value, "value");
     Kryo kryo = kryos.obtain();
     Output output = outputs.obtain();
+    boolean usable = true;
     try {
       output.reset();
       output.writeBytes(new byte[HEADER]);
@@ -122,11 +139,11 @@ public final class KryoCodec<T> implements Codec<T> {
       bytes[1] = FORMAT;
       ByteBuffer.wrap(bytes, 2, 4).putInt((int) crc.getValue());
       return bytes;
-    } catch (RuntimeException e) {
-      throw new CodecException(
-          null, null, "Kryo cannot encode a " + value.getClass().getName() + ": " + explain(e), e);
+    } catch (Throwable e) {
+      usable = Failures.leavesKryoUsable(e);
+      throw Failures.convert(e, "encode a " + value.getClass().getName(), maxDepth);
     } finally {
-      kryos.free(kryo);
+      release(kryo, usable);
       if (output.getBuffer().length <= KEEP_BUFFER_BYTES) {
         outputs.free(output);
       }
@@ -155,12 +172,14 @@ public final class KryoCodec<T> implements Codec<T> {
     Kryo kryo = kryos.obtain();
     Object value;
     Input input = new Bounds.BoundedInput(bytes, HEADER, bytes.length - HEADER);
+    boolean usable = true;
     try {
       value = kryo.readClassAndObject(input);
-    } catch (RuntimeException e) {
-      throw new CodecException(null, null, "Kryo cannot decode the bytes: " + explain(e), e);
+    } catch (Throwable e) { // bytes may make Kryo throw anything: see Failures for what passes
+      usable = Failures.leavesKryoUsable(e);
+      throw Failures.convert(e, "decode the bytes", maxDepth);
     } finally {
-      kryos.free(kryo);
+      release(kryo, usable);
     }
     if (input.position() != bytes.length) {
       throw new CodecException(
@@ -183,6 +202,7 @@ public final class KryoCodec<T> implements Codec<T> {
   @Override
   public String toString() {
     return "KryoCodec[" + type.getName() + ", registrations=" + registrations
+        + ", maxDepth=" + maxDepth
         + (registrationRequired ? "" : ", unregistered classes allowed") + "]";
   }
 
@@ -191,6 +211,7 @@ public final class KryoCodec<T> implements Codec<T> {
     kryo.setRegistrationRequired(registrationRequired);
     kryo.setWarnUnregisteredClasses(false);
     kryo.setReferences(false);
+    kryo.setMaxDepth(maxDepth); // bytes nesting deeper are refused before the stack overflows
     kryo.setInstantiatorStrategy(new DefaultInstantiatorStrategy(new StdInstantiatorStrategy()));
     ClassLoader loader = type.getClassLoader();
     if (loader != null) {
@@ -262,32 +283,14 @@ public final class KryoCodec<T> implements Codec<T> {
         && type != Object.class;
   }
 
-  /** Kryo's messages, with the fix for the common case spelled out. */
-  private static String explain(Throwable e) {
-    String message = String.valueOf(e.getMessage());
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      String m = String.valueOf(t.getMessage());
-      int at = m.indexOf("Class is not registered: ");
-      if (at >= 0) {
-        String name = m.substring(at + 25).lines().findFirst().orElse("?");
-        return "class "
-            + name
-            + " is not registered: add it to KryoCodec.builder(...).register(...), at the end of"
-            + " the list, in every process sharing the data ("
-            + firstLine(message)
-            + ")";
-      }
-      if (m.contains("unregistered class ID")) {
-        return firstLine(m)
-            + ": the writer registered a class this codec does not (registrations must be the"
-            + " same, in the same order, in every process)";
-      }
+  /**
+   * Returns a Kryo instance to its pool, unless an {@link Error} (a stack overflow, say) may have
+   * left it half-way through a graph: that one is dropped, and the pool makes a new one.
+   */
+  private void release(Kryo kryo, boolean usable) {
+    if (usable && kryo.getDepth() == 0) {
+      kryos.free(kryo);
     }
-    return firstLine(message);
-  }
-
-  private static String firstLine(String text) {
-    return text.lines().findFirst().orElse(text);
   }
 
   /**
@@ -299,6 +302,7 @@ public final class KryoCodec<T> implements Codec<T> {
     private final Class<T> type;
     private final List<Class<?>> registrations = new ArrayList<>();
     private @Nullable Boolean registrationRequired;
+    private int maxDepth;
 
     private Builder(Class<T> type) {
       this.type = type;
@@ -341,13 +345,43 @@ public final class KryoCodec<T> implements Codec<T> {
     }
 
     /**
+     * How deep a value may nest, the value itself being level 1: a {@code List<String>} has two
+     * levels, a record holding a {@code Map<String, List<Integer>>} four. Default {@value
+     * KryoCodec#DEFAULT_MAX_DEPTH}. Bytes nesting deeper are refused with a {@link CodecException}
+     * before they can overflow the decoding thread's stack, and so are values nesting deeper when
+     * encoded, so that nothing this codec writes is beyond its own limit (or a peer's with the
+     * same limit). Fields of primitive types are not levels.
+     *
+     * <p>A stack overflow that happens anyway (a thread with a very small stack, a limit set very
+     * high) is a {@link CodecException} too.
+     *
+     * @param levels the limit, at least 1
+     * @return this builder
+     * @throws IllegalArgumentException if levels is less than 1
+     * @throws IllegalStateException if the limit was already set
+     */
+    public Builder<T> maxDepth(int levels) {
+      if (maxDepth != 0) {
+        throw new IllegalStateException("maxDepth was already set");
+      }
+      if (levels < 1) {
+        throw new IllegalArgumentException("maxDepth must be at least 1, was " + levels);
+      }
+      this.maxDepth = levels;
+      return this;
+    }
+
+    /**
      * @return the codec
      * @throws IllegalArgumentException if Kryo cannot register one of the classes
      */
     public KryoCodec<T> build() {
       try {
         return new KryoCodec<>(
-            type, List.copyOf(registrations), registrationRequired == null || registrationRequired);
+            type,
+            List.copyOf(registrations),
+            registrationRequired == null || registrationRequired,
+            maxDepth == 0 ? DEFAULT_MAX_DEPTH : maxDepth);
       } catch (RuntimeException e) {
         throw new IllegalArgumentException("Kryo cannot register the classes: " + e.getMessage(), e);
       }

@@ -52,4 +52,16 @@ class KryoStringStorageConformanceProperties extends StorageConformance<Profile>
   protected void writeCorrupt(UnifiedJedis redis, byte[] key) {
     redis.set(key, utf8("{\"name\":\"written by a Go peer\"}"));
   }
+
+  @Override
+  protected void writeHostile(UnifiedJedis redis, byte[] key, byte[] bytes) {
+    redis.set(key, bytes);
+  }
+
+  /** Also past the header: most variants carry a valid CRC-32C, and issue 10's nested lists. */
+  @Override
+  protected Arbitrary<byte[]> hostileBytes() {
+    return KryoHostileBytesProperties.hostile(
+        KryoCodecProperties.profiles().map(KryoCodecTest.CODEC::encode));
+  }
 }

@@ -51,12 +51,14 @@ public final class HashStorage<F> implements Storage<Map<String, F>> {
   }
 
   /**
-   * @param fieldCodec turns each field's value into bytes
+   * @param fieldCodec turns each field's value into bytes; held {@linkplain Codec#guarded
+   *     guarded}, so whatever it throws on bytes it cannot decode reads as a {@link
+   *     CodecException}
    * @param <F> the type of a field's value
    * @return a storage using that codec
    */
   public static <F> HashStorage<F> of(Codec<F> fieldCodec) {
-    return new HashStorage<>(Objects.requireNonNull(fieldCodec, "fieldCodec"));
+    return new HashStorage<>(Codec.guarded(Objects.requireNonNull(fieldCodec, "fieldCodec")));
   }
 
   /** @return maps of text fields, each in strict UTF-8 */

@@ -67,4 +67,12 @@ class HashStorageConformanceProperties extends StorageConformance<Map<String, St
     redis.hset(key, HashStorage.MARKER, HashStorage.VERSION);
     redis.hset(key, utf8("name"), new byte[] {(byte) 0xC3, (byte) 0x28});
   }
+
+  /** The bytes as a field's value and as a field's name, in a hash with the layout marker. */
+  @Override
+  protected void writeHostile(UnifiedJedis redis, byte[] key, byte[] bytes) {
+    redis.hset(key, HashStorage.MARKER, HashStorage.VERSION);
+    redis.hset(key, utf8("a"), bytes);
+    redis.hset(key, bytes, utf8("a name from a foreign writer"));
+  }
 }

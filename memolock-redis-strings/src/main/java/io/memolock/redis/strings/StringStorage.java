@@ -25,12 +25,13 @@ public final class StringStorage<V> implements Storage<V> {
   }
 
   /**
-   * @param codec turns values into the String's bytes
+   * @param codec turns values into the String's bytes; held {@linkplain Codec#guarded guarded}, so
+   *     whatever it throws on bytes it cannot decode reads as an {@link io.memolock.CodecException}
    * @param <V> the value type
    * @return a storage using that codec
    */
   public static <V> StringStorage<V> of(Codec<V> codec) {
-    return new StringStorage<>(Objects.requireNonNull(codec, "codec"));
+    return new StringStorage<>(Codec.guarded(Objects.requireNonNull(codec, "codec")));
   }
 
   /** @return text values in strict UTF-8: the interoperable choice */

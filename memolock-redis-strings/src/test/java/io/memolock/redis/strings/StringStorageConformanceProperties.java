@@ -50,4 +50,9 @@ class StringStorageConformanceProperties extends StorageConformance<String> {
   protected void writeCorrupt(UnifiedJedis redis, byte[] key) {
     redis.set(key, new byte[] {'o', 'k', (byte) 0xC3, (byte) 0x28, (byte) 0xFF});
   }
+
+  @Override
+  protected void writeHostile(UnifiedJedis redis, byte[] key, byte[] bytes) {
+    redis.set(key, bytes);
+  }
 }

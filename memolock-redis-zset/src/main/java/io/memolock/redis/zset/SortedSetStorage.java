@@ -61,12 +61,14 @@ public final class SortedSetStorage<M> implements Storage<Map<M, Double>> {
   }
 
   /**
-   * @param memberCodec turns each member into bytes
+   * @param memberCodec turns each member into bytes; held {@linkplain Codec#guarded guarded}, so
+   *     whatever it throws on bytes it cannot decode reads as a {@link CodecException}
    * @param <M> the member type
    * @return a storage using that codec
    */
   public static <M> SortedSetStorage<M> of(Codec<M> memberCodec) {
-    return new SortedSetStorage<>(Objects.requireNonNull(memberCodec, "memberCodec"));
+    return new SortedSetStorage<>(
+        Codec.guarded(Objects.requireNonNull(memberCodec, "memberCodec")));
   }
 
   /** @return sets of text members, each in strict UTF-8 */
@@ -190,7 +192,11 @@ public final class SortedSetStorage<M> implements Storage<Map<M, Double>> {
         throw new CodecException(
             null, null, "two members of the sorted set decode to the same value: " + member, null);
       }
-      members.add(new ScoredMember<>(member, tuple.getScore()));
+      double score = tuple.getScore();
+      if (Double.isNaN(score)) { // Redis refuses NaN scores; a reply holding one is not ours
+        throw new CodecException(null, null, "member " + member + " has a NaN score", null);
+      }
+      members.add(new ScoredMember<>(member, score));
     }
     return members;
   }

@@ -94,4 +94,11 @@ class SortedSetStorageConformanceProperties extends StorageConformance<Map<Strin
     redis.zadd(key, 1, new byte[] {'o', 'k'});
     redis.zadd(key, 2, new byte[] {(byte) 0xC3, (byte) 0x28});
   }
+
+  /** The bytes as a member, beside a valid one; Redis itself refuses scores that are not numbers. */
+  @Override
+  protected void writeHostile(UnifiedJedis redis, byte[] key, byte[] bytes) {
+    redis.zadd(key, 1, utf8("ok"));
+    redis.zadd(key, Double.NEGATIVE_INFINITY, bytes);
+  }
 }

@@ -16,6 +16,7 @@ import io.memolock.MemoLock;
 import io.memolock.MemoLockException;
 import io.memolock.spi.KeyScheme;
 import io.memolock.spi.Storage;
+import io.memolock.testkit.HostileBytes;
 import io.memolock.testkit.TestRedis;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -105,6 +106,31 @@ public abstract class StorageConformance<V> {
    * @param key the value key
    */
   protected abstract void writeCorrupt(UnifiedJedis redis, byte[] key);
+
+  /**
+   * Writes, at {@code key}, data of the right Redis type holding {@code bytes} where the codec's
+   * output goes (a String's bytes, a hash field's name and value, a sorted set member), as a
+   * foreign writer could.
+   *
+   * @param redis the client
+   * @param key the value key
+   * @param bytes arbitrary bytes
+   */
+  protected abstract void writeHostile(UnifiedJedis redis, byte[] key, byte[] bytes);
+
+  /**
+   * @return arbitrary and adversarial bytes for {@link #writeHostile}; by default {@link
+   *     HostileBytes} made from parts of this storage's encodings of {@link #values()}
+   */
+  protected Arbitrary<byte[]> hostileBytes() {
+    return HostileBytes.from(
+        net.jqwik.api.Combinators.combine(values(), Arbitraries.integers().between(0, 999))
+            .as(
+                (value, i) -> {
+                  List<byte[]> args = storage().encode(value).args();
+                  return args.get(i % args.size());
+                }));
+  }
 
   // ------------------------------------------------------------------ lifecycle
 
@@ -371,6 +397,20 @@ public abstract class StorageConformance<V> {
     assertEquals(0, runs.get());
     assertArrayEquals(before, admin().dump(key), "Redis is left as it was");
     assertFalse(admin().exists(keys.lock()), "no lock was taken");
+  }
+
+  @Provide
+  Arbitrary<byte[]> anyHostileBytes() {
+    return hostileBytes();
+  }
+
+  @Property(tries = 150)
+  void hostileBytesFromAForeignWriterReadAsAValueOrACodecException(
+      @ForAll("anyHostileBytes") byte[] bytes, @ForAll("anyPartialRead") PartialRead<V, ?> partial) {
+    String id = newId();
+    writeHostile(admin(), utf8(keys(id).value()), bytes);
+    HostileReads.readAsAValueOrACodecException(
+        storage(), admin(), keys(id), bytes, first(), id, partial);
   }
 
   // ------------------------------------------------------------------ helpers
