@@ -105,13 +105,20 @@ final class Scripts {
    * The store script around a storage's write fragment. KEYS: value, lock, failure key. ARGV:
    * token ('' for a producer's put: no owner check, lock untouched), ttl ms, channel, payload,
    * storage arguments... Returns 1 if stored, 0 if not (see {@link #OWNER_CHECK}).
+   *
+   * <p>The fragment is the body of a local function defined before any of the script's own
+   * locals, so it runs in a scope of its own: it sees {@code KEYS} and {@code ARGV} and nothing of
+   * the script's state ({@code owner} included; Redis forbids globals), and a {@code return} in it
+   * would only end the function, never the script's notification or unlock.
    */
   static Script store(String writeFragment) {
     return new Script(
-        OWNER_CHECK
+        "local function write()\n"
             + writeFragment
+            + "\nend\n"
+            + OWNER_CHECK
             + """
-
+            write()
             redis.call('DEL', KEYS[3])
             redis.call('PUBLISH', ARGV[3], ARGV[4])
             if owner then redis.call('DEL', KEYS[2]) end

@@ -73,9 +73,26 @@ public interface Storage<V> {
   Write encode(V value);
 
   /**
-   * A Lua fragment that replaces the value at {@code KEYS[1]} with the one encoded in {@code
-   * ARGV[5]} onwards (the arguments of {@link Write#args()}, in order) and sets its time to live to
-   * {@code ARGV[2]} milliseconds. It must not return.
+   * A Lua fragment that replaces the value at {@code KEYS[1]} with the one encoded in {@link
+   * #encode}. The MemoLock runs it inside its store script, after the owner check and before the
+   * notification and the unlock, all in one atomic step. Its contract:
+   *
+   * <ul>
+   *   <li>{@code KEYS[1]} is the value key (the only key it may touch; {@code KEYS[2]} and {@code
+   *       KEYS[3]}, the lock and failure key, are the MemoLock's).
+   *   <li>{@code ARGV[2]} is the time to live in milliseconds, a decimal integer from 1 to {@code
+   *       Computed.MAX_TTL}: the fragment must give the key exactly this TTL ({@code SET ... PX},
+   *       or {@code PEXPIRE} after building the key).
+   *   <li>{@code ARGV[5]} onwards are {@link Write#args()}, in order; {@code ARGV[1]}, {@code
+   *       ARGV[3]} and {@code ARGV[4]} (token, channel, payload) are the MemoLock's and must not
+   *       be relied on.
+   *   <li>It must replace any previous value whole (delete, then write), so no field of an older
+   *       value survives.
+   *   <li>It runs as the body of a Lua function of its own: its locals are its own, it cannot see
+   *       or change the store script's state, and a {@code return} only ends the fragment. It
+   *       should not return a value (it is ignored) nor call {@code redis.error_reply}, except
+   *       to refuse a write, which fails the store with that error.
+   * </ul>
    *
    * @return the fragment
    */

@@ -1,0 +1,383 @@
+package io.memolock.internal;
+
+import io.memolock.ComputationFailedException;
+import io.memolock.Computation;
+import io.memolock.FailurePolicy;
+import io.memolock.MemoLockClosedException;
+import io.memolock.MemoLockException;
+import io.memolock.MemoLockInterruptedException;
+import io.memolock.Trigger;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
+import redis.clients.jedis.exceptions.JedisConnectionException;
+
+/**
+ * All callers of one id in this process, and the work done for them: the state machine of a
+ * request (see the package comment for the protocol it drives). Thread-safe.
+ *
+ * <p>States and who moves between them ({@link #state}; the flight's own thread makes every move
+ * after {@code READING}):
+ *
+ * <pre>
+ *   READING ──hit──────────────────────────────────────────────▶ served
+ *      │ miss (the leader's thread hands over to the flight's thread)
+ *      ▼
+ *   ACQUIRING ──value exists / remembered outcome──────────────▶ served or failed
+ *      │  ├──lock acquired, computation──▶ COMPUTING ──▶ STORING ──▶ served (or failed)
+ *      │  ├──lock acquired, trigger──────▶ TRIGGERED ──▶ (waits as below, for the producer)
+ *      │  └──locked by another──▶ SUBSCRIBING ──▶ ACQUIRING (re-check after listening)
+ *      ▼
+ *   WAITING ──notification──▶ served          (decoded, or re-read when it carries no value)
+ *      │  ├──failure / absence announced──▶ failed / served empty (RETRY: ACQUIRING)
+ *      │  ├──resync, or the lock's TTL ran out──▶ ACQUIRING (a vanished holder is taken over)
+ *      │  └──every caller left / closed / deadline──▶ restart / closed
+ * </pre>
+ *
+ * <p>Callers never run the flight: they wait on {@link #result} with their own timeouts, so one
+ * caller's timeout or interrupt never disturbs the others. The subscriber's thread only delivers
+ * events (and completes a waiting flight at once when a notification carries the value).
+ *
+ * @param <V> the value type
+ */
+final class Flight<V> extends FlightRecord<V> {
+
+  /** Where the flight is; each state names what a caller that times out there was waiting for. */
+  enum State {
+    READING("reading the value"),
+    ACQUIRING("waiting for the lock"),
+    SUBSCRIBING("subscribing to the notification channel"),
+    WAITING("waiting for the value"),
+    COMPUTING("computing"),
+    TRIGGERED("waiting for the external producer"),
+    STORING("storing the value");
+
+    final String phase;
+
+    State(String phase) {
+      this.phase = phase;
+    }
+  }
+
+  /** How the callers' answer was found, for the counters. */
+  enum Source {
+    HIT,
+    COMPUTED,
+    WAITED
+  }
+
+  /** A computing flight with this many callers listens to its own notification (see Holder). */
+  static final int LISTEN_WHEN_WAITED_ON_BY = 32;
+
+  /** Extra wait beyond a lock's remaining TTL before re-checking for a vanished holder. */
+  private static final long EXPIRY_SLACK_MS = 5;
+
+  /** How often a listening waiter retries while Redis is unreachable. */
+  private static final long OUTAGE_RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+
+  Flight(
+      EngineContext<V> ctx,
+      ResourceKeys keys,
+      @Nullable Computation<V> computation,
+      @Nullable Trigger trigger) {
+    super(ctx, keys, computation, trigger);
+  }
+
+  // ------------------------------------------------------------------ the leader's read
+
+  /**
+   * Called by the first caller: the shared read; on a miss, hands over to a thread. A virtual
+   * caller reads on its own thread (a hit costs no thread hop) under its deadline, which interrupts
+   * the read if Redis does not answer in time (see {@link CallerDeadlines}). A platform thread's
+   * socket read ignores interrupts, so a platform caller hands the read to the flight's thread at
+   * once and only waits on the result, with its own timeout.
+   */
+  void begin(long callerDeadline) {
+    if (!Thread.currentThread().isVirtual()) {
+      start(
+          () -> {
+            if (readFirst(false)) {
+              run();
+            }
+          });
+      return;
+    }
+    CallerDeadlines.Armed armed = ctx.shared.deadlines.arm(callerDeadline);
+    boolean missed;
+    try {
+      missed = readFirst(true);
+    } finally {
+      armed.disarm();
+    }
+    if (missed) {
+      start(this::run);
+    }
+  }
+
+  /**
+   * The first read of the flight.
+   *
+   * @param armed whether it runs under the caller's deadline (a timer interrupt means timeout)
+   * @return {@code true} on a miss, when the flight goes on; {@code false} when it is complete
+   */
+  private boolean readFirst(boolean armed) {
+    V value;
+    try {
+      value = ctx.read(keys);
+    } catch (Throwable t) {
+      // Interrupted, by the caller or by its deadline: the leader's await tells which (its
+      // interrupt flag, or its passed deadline); joiners with time left start again.
+      boolean interrupted =
+          t instanceof MemoLockInterruptedException
+              || (armed && Thread.currentThread().isInterrupted());
+      if (interrupted) {
+        restart();
+      } else {
+        fail(ctx.failure(id, t));
+      }
+      return false;
+    }
+    if (value != null) {
+      succeed(Optional.of(value));
+      return false;
+    }
+    source = Source.WAITED;
+    state = State.ACQUIRING;
+    events = new LinkedBlockingQueue<>();
+    return true;
+  }
+
+  // ------------------------------------------------------------------ the flight's thread
+
+  /** The flight's own thread: acquire, compute or wait, until a value or a failure. */
+  void run() {
+    LinkedBlockingQueue<FlightEvent> events = Objects.requireNonNull(this.events);
+    boolean sawHolder = false;
+    byte @Nullable [] heldToken = null;
+    long outageStart = 0;
+    try {
+      while (!result.isDone()) {
+        long now = System.nanoTime();
+        long dl = deadline.get();
+        if (now - dl >= 0) {
+          release(heldToken);
+          restart();
+          return;
+        }
+        // Whatever arrived meanwhile (say, a failure published just before this re-check)
+        // decides before the lock is tried again.
+        FlightEvent queued;
+        while (listening && (queued = events.poll()) != null) {
+          if (handle(queued, heldToken)) {
+            return;
+          }
+        }
+        state = heldToken == null ? State.ACQUIRING : State.TRIGGERED;
+        byte[] token = Bytes.newToken();
+        Protocol.Acquisition acquired;
+        try {
+          acquired = ctx.commands.call(id, () -> ctx.protocol.acquire(keys, token));
+          outageStart = 0;
+        } catch (MemoLockException e) {
+          // A listening waiter rides out a short outage (a restart, a failover): the subscriber
+          // reconnects and sends a resync. Past one lock timeout it gives up with the clear
+          // "unreachable" failure.
+          if (!listening
+              || !(e.getCause() instanceof JedisConnectionException)
+              || Thread.currentThread().isInterrupted()) {
+            throw e;
+          }
+          if (outageStart == 0) {
+            outageStart = now;
+          } else if (now - outageStart > ctx.settings.lockTimeout().toNanos()) {
+            throw e;
+          }
+          FlightEvent ev =
+              events.poll(Math.min(OUTAGE_RETRY_NANOS, dl - now), TimeUnit.NANOSECONDS);
+          if (ev instanceof FlightEvent.Closed) {
+            return;
+          }
+          if (ev instanceof FlightEvent.Abandoned && joiners.get() <= 0) {
+            restart();
+            return;
+          }
+          continue;
+        }
+        switch (acquired) {
+          case Protocol.ValueExists v -> {
+            V value = ctx.readDirect(keys);
+            if (value != null) {
+              release(heldToken);
+              succeed(Optional.of(value));
+              return;
+            }
+          }
+          case Protocol.Remembered r -> {
+            if (r.outcome() instanceof Protocol.Absent && !listening) {
+              source = Source.HIT; // the cached absence, found without waiting
+            }
+            release(heldToken);
+            settle(r.outcome(), false);
+            return;
+          }
+          case Protocol.Acquired a -> {
+            if (sawHolder) {
+              ctx.counters.takeovers.increment();
+            }
+            if (trigger == null) {
+              new Holder<>(this, token).compute(true);
+              return;
+            }
+            if (!listening && !listen()) {
+              return;
+            }
+            heldToken = token;
+            if (!new Holder<>(this, token).trigger()) {
+              return;
+            }
+          }
+          case Protocol.Locked locked -> {
+            sawHolder = heldToken == null;
+            if (!listening) {
+              if (!listen()) {
+                return;
+              }
+              continue; // re-check after listening: closes the race with an earlier publish
+            }
+            long pttl = locked.pttlMillis();
+            long waitMs = pttl > 0 ? pttl + EXPIRY_SLACK_MS : ctx.settings.lockTimeout().toMillis();
+            state = heldToken == null ? State.WAITING : State.TRIGGERED;
+            FlightEvent e =
+                events.poll(
+                    Math.min(dl - now, TimeUnit.MILLISECONDS.toNanos(waitMs)),
+                    TimeUnit.NANOSECONDS);
+            if (e != null && handle(e, heldToken)) {
+              return;
+            }
+          }
+        }
+      }
+    } catch (InterruptedException e) {
+      if (ctx.closed) {
+        fail(new MemoLockClosedException(ctx.tag, id));
+      } else {
+        restart();
+      }
+    } catch (Throwable e) {
+      release(heldToken);
+      fail(ctx.failure(id, e));
+    } finally {
+      if (listening) {
+        ctx.protocol.unlisten(keys, this);
+      }
+    }
+  }
+
+  /**
+   * Completes the flight with a remembered or announced outcome: an absence serves an empty
+   * value, a failure fails every caller.
+   */
+  private void settle(Protocol.Outcome outcome, boolean announced) {
+    switch (outcome) {
+      case Protocol.Absent a -> {
+        if (announced) {
+          ctx.counters.wakeUps.increment();
+        }
+        succeed(Optional.empty());
+      }
+      case Protocol.Failed f -> {
+        ctx.counters.failures.increment();
+        fail(new ComputationFailedException(ctx.tag, id, f.className(), f.message(), null));
+      }
+    }
+  }
+
+  /**
+   * Handles one event while waiting.
+   *
+   * @return {@code true} when the flight is over
+   */
+  private boolean handle(FlightEvent event, byte @Nullable [] heldToken) {
+    return switch (event) {
+      case FlightEvent.Resync r -> false;
+      case FlightEvent.Closed c -> {
+        release(heldToken);
+        yield true;
+      }
+      case FlightEvent.Abandoned a -> {
+        if (joiners.get() <= 0 && heldToken == null) {
+          restart();
+          yield true;
+        }
+        yield false;
+      }
+      case FlightEvent.Heard h -> heard(h.signal(), heldToken);
+    };
+  }
+
+  private boolean heard(Protocol.Signal signal, byte @Nullable [] heldToken) {
+    if (signal instanceof Protocol.OutcomeSignal o) {
+      if (o.outcome() instanceof Protocol.Failed
+          && ctx.settings.failurePolicy() == FailurePolicy.RETRY) {
+        return false; // compete for the lock again
+      }
+      release(heldToken);
+      settle(o.outcome(), true);
+      return true;
+    }
+    if (result.isDone()) {
+      return true; // completed from the subscriber's thread already
+    }
+    V value;
+    try {
+      value = ctx.storage.fromNotification(((Protocol.ValueSignal) signal).payload());
+    } catch (Throwable t) {
+      // Bytes a foreign publisher sent, or a codec's bug: this flight alone re-reads the stored
+      // value, which decodes or fails its callers with a CodecException.
+      ctx.counters.incidents.report(Incidents.Kind.NOTIFICATION, ctx.tag, id, t);
+      value = null;
+    }
+    if (value == null) {
+      value = ctx.readDirect(keys);
+    }
+    if (value == null) {
+      return false;
+    }
+    release(heldToken);
+    wakeUp(Optional.of(value));
+    return true;
+  }
+
+  /**
+   * Subscribes to the resource's channels and waits for the acknowledgement.
+   *
+   * @return {@code false} when every caller has given up meanwhile (the flight restarted)
+   */
+  private boolean listen() throws InterruptedException {
+    state = State.SUBSCRIBING;
+    CompletableFuture<Void> ready = ctx.protocol.listen(keys, this);
+    listening = true; // from here on, run's finally block unregisters, whatever happens
+    try {
+      ready.get(Math.max(0, deadline.get() - System.nanoTime()), TimeUnit.NANOSECONDS);
+      return true;
+    } catch (ExecutionException e) {
+      throw ctx.closed
+          ? new MemoLockClosedException(ctx.tag, id)
+          : new MemoLockException(ctx.tag, id, "cannot subscribe", e.getCause());
+    } catch (TimeoutException e) {
+      if (System.nanoTime() - deadline.get() >= 0) {
+        restart(); // every caller of this flight has given up by now
+        return false;
+      }
+      throw new MemoLockException(
+          ctx.tag, id, "the subscriber connection did not subscribe in time (is Redis up?)", e);
+    }
+  }
+}

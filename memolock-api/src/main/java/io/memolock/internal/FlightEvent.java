@@ -1,0 +1,20 @@
+package io.memolock.internal;
+
+/**
+ * What the subscriber, the callers and {@code close()} tell a flight's thread while it waits (see
+ * {@link Flight#run}). Immutable.
+ */
+sealed interface FlightEvent {
+
+  /** A message on one of the resource's channels, classified by the protocol. */
+  record Heard(Protocol.Signal signal) implements FlightEvent {}
+
+  /** The subscriber reconnected: messages may have been missed, so the flight re-checks. */
+  record Resync() implements FlightEvent {}
+
+  /** The last caller left (timed out or interrupted); a flight that holds nothing ends. */
+  record Abandoned() implements FlightEvent {}
+
+  /** The MemoLock closed: the flight releases what it holds and ends. */
+  record Closed() implements FlightEvent {}
+}
