@@ -12,24 +12,17 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
-import redis.clients.jedis.BinaryJedisPubSub;
-import redis.clients.jedis.Protocol;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.UnifiedJedis;
-import redis.clients.jedis.exceptions.JedisConnectionException;
-import redis.clients.jedis.exceptions.JedisException;
 
 /**
  * The one Pub/Sub connection of a Redis client, shared by every MemoLock on that client. It is
  * subscribed only to channels that have local listeners. When the connection drops it reconnects
  * with backoff, resubscribes every wanted channel and tells their listeners to re-check.
  *
- * <p>With a {@link RedisClient}, the connection is made by the client's own connection factory
- * (same address, credentials and TLS as the pool's, but outside the pool, so it takes none of the
- * pool's connections away from commands) and switched to RESP2 with {@code HELLO 2} before it enters subscribe mode; the reply gives its client id, so
- * that {@link ConnectionListener}s (the local tier's server-assisted invalidation) can redirect
- * {@code CLIENT TRACKING} messages to it, which reach it as messages on {@code
- * __redis__:invalidate}.
+ * <p>Its connection ({@link SubscriberConnection}) is outside the client's pool; its client id lets
+ * {@link ConnectionListener}s (the local tier's server-assisted invalidation) redirect {@code
+ * CLIENT TRACKING} messages to it, which reach it as messages on {@code __redis__:invalidate}.
  *
  * <p>Thread-safe. State changes and writes to the connection happen under one {@link ReentrantLock}
  * (never a monitor, so virtual threads do not pin); message callbacks run outside it,
@@ -91,7 +84,7 @@ public final class Subscriber {
   private final String control = "memolock/subscriber:" + UUID.randomUUID();
   private final AtomicLong connects = new AtomicLong();
   private final Thread thread;
-  private @Nullable Connection current;
+  private @Nullable SubscriberConnection current;
   private boolean closed;
   private final Incidents incidents = new Incidents();
 
@@ -176,7 +169,7 @@ public final class Subscriber {
         return;
       }
       connectionListeners.add(listener);
-      Connection c = current;
+      SubscriberConnection c = current;
       if (c != null) {
         listener.onConnected(c.clientId);
       }
@@ -212,7 +205,7 @@ public final class Subscriber {
 
   /** Unsubscribes everything, fails pending subscriptions and stops the thread. */
   void close() {
-    Connection c;
+    SubscriberConnection c;
     List<CompletableFuture<Void>> toFail = new ArrayList<>();
     lock.lock();
     try {
@@ -249,7 +242,7 @@ public final class Subscriber {
 
   /** Must hold the lock. A failed write means the connection is broken: the loop reconnects. */
   private void send(boolean subscribe, List<byte[]> raws) {
-    Connection c = current;
+    SubscriberConnection c = current;
     if (raws.isEmpty() || c == null) {
       return;
     }
@@ -270,49 +263,30 @@ public final class Subscriber {
     return incidents.count(Incidents.Kind.SUBSCRIBER);
   }
 
+  private boolean isClosed() {
+    lock.lock();
+    try {
+      return closed;
+    } finally {
+      lock.unlock();
+    }
+  }
+
   private void problem(Throwable e) {
     incidents.report(Incidents.Kind.SUBSCRIBER, "subscriber", null, e);
   }
 
   private void loop() {
     long backoff = MIN_BACKOFF_MS;
-    while (true) {
-      lock.lock();
+    while (!isClosed()) {
+      SubscriberConnection connection =
+          new SubscriberConnection(control, this::onReady, this::onAck, this::onMessage);
       try {
-        if (closed) {
-          return;
-        }
-      } finally {
-        lock.unlock();
-      }
-      Connection connection = new Connection();
-      try {
-        if (redis instanceof RedisClient client) {
-          // What UnifiedJedis.subscribe does, plus HELLO 2 before the connection enters subscribe
-          // mode: it learns the connection's CLIENT ID, and RESP2 is what a CLIENT TRACKING
-          // redirect target needs (a RESP3 target gets invalidations as push frames, which Jedis
-          // drops). Pub/Sub messages read the same in both protocols.
-          redis.clients.jedis.Connection c = dedicatedConnection(client);
-          try {
-            connection.clientId = helloResp2(c);
-            connection.proceed(c, control.getBytes(StandardCharsets.UTF_8));
-          } finally {
-            c.close(); // not pooled: closing disconnects
-          }
-        } else {
-          redis.subscribe(connection, control.getBytes(StandardCharsets.UTF_8));
-        }
+        connection.run(redis);
       } catch (Throwable e) {
         // Whatever ended the connection (an outage, a protocol error, an Error thrown by the
         // client), the subscriber survives it: it reconnects and its listeners re-check.
-        boolean stopping;
-        lock.lock();
-        try {
-          stopping = closed;
-        } finally {
-          lock.unlock();
-        }
-        if (!stopping) {
+        if (!isClosed()) {
           problem(e);
         }
       }
@@ -326,35 +300,6 @@ public final class Subscriber {
         return;
       }
       backoff = Math.min(MAX_BACKOFF_MS, backoff * 2);
-    }
-  }
-
-  /** A new connection configured as the pool's are, owned by the subscriber alone. */
-  private static redis.clients.jedis.Connection dedicatedConnection(RedisClient client) {
-    try {
-      return client.getPool().getFactory().makeObject().getObject();
-    } catch (JedisException e) {
-      throw e;
-    } catch (Exception e) {
-      throw new JedisConnectionException("cannot open the subscriber connection: " + e, e);
-    }
-  }
-
-  /** Switches the connection to RESP2 and returns its client id, or -1 if the server refused. */
-  private static long helloResp2(redis.clients.jedis.Connection c) {
-    try {
-      c.sendCommand(Protocol.Command.HELLO, "2");
-      List<Object> reply = c.getObjectMultiBulkReply();
-      for (int i = 0; i + 1 < reply.size(); i += 2) {
-        if (reply.get(i) instanceof byte[] key
-            && "id".equals(new String(key, StandardCharsets.UTF_8))
-            && reply.get(i + 1) instanceof Long id) {
-          return id;
-        }
-      }
-      return -1;
-    } catch (redis.clients.jedis.exceptions.JedisDataException e) {
-      return -1; // e.g. an ACL that forbids HELLO: the core does not need it
     }
   }
 
@@ -378,7 +323,7 @@ public final class Subscriber {
     }
   }
 
-  private void onReady(Connection connection) {
+  private void onReady(SubscriberConnection connection) {
     lock.lock();
     try {
       if (closed) {
@@ -449,34 +394,6 @@ public final class Subscriber {
           problem(e);
         }
       }
-    }
-  }
-
-  /** Callbacks of one connection; runs on the subscriber thread. */
-  private final class Connection extends BinaryJedisPubSub {
-    boolean wasReady;
-    long clientId = -1;
-
-    @Override
-    public void onSubscribe(byte[] channel, int subscribedChannels) {
-      String name = new String(channel, StandardCharsets.UTF_8);
-      if (name.equals(control)) {
-        wasReady = true;
-        onReady(this);
-      } else {
-        onAck(name);
-      }
-    }
-
-    @Override
-    public void onUnsubscribe(byte[] channel, int subscribedChannels) {
-      onAck(new String(channel, StandardCharsets.UTF_8));
-    }
-
-    @Override
-    public void onMessage(byte[] channel, byte @Nullable [] message) {
-      Subscriber.this.onMessage(
-          new String(channel, StandardCharsets.UTF_8), message == null ? new byte[0] : message);
     }
   }
 }

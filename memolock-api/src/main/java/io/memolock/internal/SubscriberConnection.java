@@ -1,0 +1,128 @@
+package io.memolock.internal;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
+import redis.clients.jedis.BinaryJedisPubSub;
+import redis.clients.jedis.Connection;
+import redis.clients.jedis.Protocol;
+import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.exceptions.JedisConnectionException;
+import redis.clients.jedis.exceptions.JedisDataException;
+import redis.clients.jedis.exceptions.JedisException;
+
+/**
+ * One connection of the {@link Subscriber}, from opening to the end of its subscribe loop: it
+ * subscribes to the subscriber's private control channel first (whose acknowledgement means the
+ * connection is ready), then relays acknowledgements and messages to the subscriber. Used by the
+ * subscriber thread alone, except {@link #subscribe}/{@link #unsubscribe}, which the subscriber
+ * calls under its lock from any thread (Jedis writes them to the socket).
+ *
+ * <p>With a {@link RedisClient}, the connection is made by the client's own connection factory
+ * (same address, credentials and TLS as the pool's, but outside the pool, so it takes none of the
+ * pool's connections away from commands) and switched to RESP2 with {@code HELLO 2} before it
+ * enters subscribe mode; the reply gives its client id (see {@code
+ * Subscriber.ConnectionListener}).
+ */
+final class SubscriberConnection extends BinaryJedisPubSub {
+
+  private final String control;
+  private final Consumer<SubscriberConnection> onReady;
+  private final Consumer<String> onAck;
+  private final BiConsumer<String, byte[]> onMessage;
+  /** Set once the control channel was acknowledged. */
+  boolean wasReady;
+  /** The connection's {@code CLIENT ID}, or -1 if unknown. */
+  long clientId = -1;
+
+  /**
+   * @param control the subscriber's private control channel
+   * @param onReady called when the control channel is subscribed: the connection is up
+   * @param onAck called when a (un)subscription of a channel is acknowledged
+   * @param onMessage called with each message (an empty payload for a null message)
+   */
+  SubscriberConnection(
+      String control,
+      Consumer<SubscriberConnection> onReady,
+      Consumer<String> onAck,
+      BiConsumer<String, byte[]> onMessage) {
+    this.control = control;
+    this.onReady = onReady;
+    this.onAck = onAck;
+    this.onMessage = onMessage;
+  }
+
+  /** Opens the connection and runs its subscribe loop until it is unsubscribed or fails. */
+  void run(UnifiedJedis redis) {
+    byte[] controlChannel = control.getBytes(StandardCharsets.UTF_8);
+    if (redis instanceof RedisClient client) {
+      // What UnifiedJedis.subscribe does, plus HELLO 2 before the connection enters subscribe
+      // mode: it learns the connection's CLIENT ID, and RESP2 is what a CLIENT TRACKING
+      // redirect target needs (a RESP3 target gets invalidations as push frames, which Jedis
+      // drops). Pub/Sub messages read the same in both protocols.
+      Connection c = dedicatedConnection(client);
+      try {
+        clientId = helloResp2(c);
+        proceed(c, controlChannel);
+      } finally {
+        c.close(); // not pooled: closing disconnects
+      }
+    } else {
+      redis.subscribe(this, controlChannel);
+    }
+  }
+
+  @Override
+  public void onSubscribe(byte[] channel, int subscribedChannels) {
+    String name = new String(channel, StandardCharsets.UTF_8);
+    if (name.equals(control)) {
+      wasReady = true;
+      onReady.accept(this);
+    } else {
+      onAck.accept(name);
+    }
+  }
+
+  @Override
+  public void onUnsubscribe(byte[] channel, int subscribedChannels) {
+    onAck.accept(new String(channel, StandardCharsets.UTF_8));
+  }
+
+  @Override
+  public void onMessage(byte[] channel, byte @Nullable [] message) {
+    onMessage.accept(
+        new String(channel, StandardCharsets.UTF_8), message == null ? new byte[0] : message);
+  }
+
+  /** A new connection configured as the pool's are, owned by the subscriber alone. */
+  private static Connection dedicatedConnection(RedisClient client) {
+    try {
+      return client.getPool().getFactory().makeObject().getObject();
+    } catch (JedisException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new JedisConnectionException("cannot open the subscriber connection: " + e, e);
+    }
+  }
+
+  /** Switches the connection to RESP2 and returns its client id, or -1 if the server refused. */
+  private static long helloResp2(Connection c) {
+    try {
+      c.sendCommand(Protocol.Command.HELLO, "2");
+      List<Object> reply = c.getObjectMultiBulkReply();
+      for (int i = 0; i + 1 < reply.size(); i += 2) {
+        if (reply.get(i) instanceof byte[] key
+            && "id".equals(new String(key, StandardCharsets.UTF_8))
+            && reply.get(i + 1) instanceof Long id) {
+          return id;
+        }
+      }
+      return -1;
+    } catch (JedisDataException e) {
+      return -1; // e.g. an ACL that forbids HELLO: the core does not need it
+    }
+  }
+}
