@@ -33,17 +33,27 @@ public final class SpringStampedeChild {
 
   /** The cached service. Thread-safe. */
   public static class Reports {
-    final AtomicInteger computations = new AtomicInteger();
+    private final AtomicInteger computations = new AtomicInteger();
+
+    /** @return computations since the last reset (a method: callers hold the caching proxy) */
+    public int computations() {
+      return computations.get();
+    }
+
+    /** Starts counting again. */
+    public void reset() {
+      computations.set(0);
+    }
 
     /**
      * @param id the report id
-     * @return the report, after 300 ms of "work"
+     * @return the report, after 100 ms of "work"
      * @throws InterruptedException if interrupted
      */
     @Cacheable(cacheNames = "reports", sync = true)
     public String report(String id) throws InterruptedException {
       computations.incrementAndGet();
-      Thread.sleep(300);
+      Thread.sleep(100);
       return "report " + id;
     }
   }
@@ -66,7 +76,7 @@ public final class SpringStampedeChild {
     public CacheManager cacheManager(String manager) {
       String host = System.getProperty("memolock.child.host");
       int port = Integer.getInteger("memolock.child.port");
-      String tagPrefix = System.getProperty("memolock.child.prefix");
+      String tagPrefix = System.getProperty("memolock.child.prefix") + manager + ".";
       return switch (manager) {
         case "memolock" -> MemoLockCacheManager.builder(RedisClient.create(host, port))
             .defaults(MemoLockCacheConfiguration.defaults().withTagPrefix(tagPrefix).withTtl(Duration.ofMinutes(1)))
@@ -114,8 +124,9 @@ public final class SpringStampedeChild {
         int calls = Integer.parseInt(w[3]);
         int keys = Integer.parseInt(w[4]);
         int offset = Integer.parseInt(w[5]);
-        reports.computations.set(0);
+        reports.reset();
         CountDownLatch go = new CountDownLatch(1);
+        long started = System.nanoTime();
         List<Thread> threads = new ArrayList<>();
         AtomicInteger wrong = new AtomicInteger();
         for (int i = 0; i < calls; i++) {
@@ -138,7 +149,8 @@ public final class SpringStampedeChild {
         for (Thread t : threads) {
           t.join();
         }
-        System.out.println("DONE " + reports.computations.get() + " " + wrong.get());
+        System.out.println(
+            "DONE " + reports.computations() + " " + wrong.get() + " " + (System.nanoTime() - started) / 1_000_000);
       }
     } finally {
       contexts.values().forEach(AnnotationConfigApplicationContext::close);

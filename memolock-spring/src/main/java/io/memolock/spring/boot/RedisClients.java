@@ -2,6 +2,7 @@ package io.memolock.spring.boot;
 
 import java.net.URI;
 import java.time.Duration;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.core.env.Environment;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.RedisClient;
@@ -52,11 +53,12 @@ final class RedisClients {
   @SuppressWarnings("deprecation") // ssl(boolean), as above
   static RedisClient fromProperties(Environment env) {
     DefaultJedisClientConfig.Builder config = DefaultJedisClientConfig.builder();
-    Duration timeout = env.getProperty(P + "timeout", Duration.class);
+    Binder binder = Binder.get(env);
+    Duration timeout = binder.bind(P + "timeout", Duration.class).orElse(null);
     if (timeout != null) {
       config.socketTimeoutMillis(Math.toIntExact(timeout.toMillis()));
     }
-    Duration connect = env.getProperty(P + "connect-timeout", Duration.class);
+    Duration connect = binder.bind(P + "connect-timeout", Duration.class).orElse(null);
     if (connect != null) {
       config.connectionTimeoutMillis(Math.toIntExact(connect.toMillis()));
     }
