@@ -30,7 +30,7 @@ public class ReportController {
    * @throws InterruptedException if interrupted
    */
   @GetMapping("/reports/{id}")
-  public Report report(@PathVariable String id) throws InterruptedException {
+  public Report report(@PathVariable("id") String id) throws InterruptedException {
     return reports.report(id);
   }
 
@@ -41,7 +41,7 @@ public class ReportController {
    * @throws InterruptedException if interrupted
    */
   @GetMapping("/reports/{id}/stampede")
-  public Map<String, Object> stampede(@PathVariable String id, @RequestParam(defaultValue = "200") int callers)
+  public Map<String, Object> stampede(@PathVariable("id") String id, @RequestParam(name = "callers", defaultValue = "200") int callers)
       throws InterruptedException {
     int n = Math.clamp(callers, 1, 10_000);
     long before = reports.computations();
