@@ -47,13 +47,13 @@ public final class SpringStampedeChild {
 
     /**
      * @param id the report id
-     * @return the report, after 100 ms of "work"
+     * @return the report, after 50 ms of "work"
      * @throws InterruptedException if interrupted
      */
     @Cacheable(cacheNames = "reports", sync = true)
     public String report(String id) throws InterruptedException {
       computations.incrementAndGet();
-      Thread.sleep(100);
+      Thread.sleep(50);
       return "report " + id;
     }
   }

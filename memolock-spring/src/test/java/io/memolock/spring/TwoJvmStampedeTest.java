@@ -96,7 +96,7 @@ class TwoJvmStampedeTest {
         c.await("READY");
       }
       long ready = System.nanoTime();
-      StringBuilder report = new StringBuilder("200 @Cacheable(sync = true) calls over two JVMs (100 ms computation):\n");
+      StringBuilder report = new StringBuilder("200 @Cacheable(sync = true) calls over two JVMs (50 ms computation):\n");
       int[][] memolock = null;
       for (String manager : List.of("memolock", "redis", "redis-locking")) {
         int[][] rounds = {round(children, manager, "one", 1), round(children, manager, "fifty", 50)};
