@@ -5,6 +5,7 @@ import io.memolock.Metrics;
 import io.memolock.local.LocalTier;
 import io.memolock.local.LocalTierMetrics;
 import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
@@ -39,8 +40,12 @@ import org.jspecify.annotations.Nullable;
  *   <tr><td>{@code memolock.computations}, {@code memolock.waits}, {@code memolock.wakeups}, {@code
  *       memolock.timeouts}, {@code memolock.failures}, {@code memolock.takeovers}, {@code memolock.coalesced}</td>
  *       <td>function counters</td><td>the {@link Metrics} field of the same name</td></tr>
- *   <tr><td>{@code memolock.wait.count}</td><td>function counter</td><td>{@link Metrics.Distribution#count()} of
- *       {@link Metrics#waitTime()}</td></tr>
+ *   <tr><td>{@code memolock.wait}</td><td>function timer</td><td>{@link Metrics.Distribution#count()} and
+ *       {@link Metrics.Distribution#sumMicros()} of {@link Metrics#waitTime()}</td></tr>
+ *   <tr><td>{@code memolock.store.failures}, {@code memolock.release.failures}, {@code
+ *       memolock.renewal.failures}, {@code memolock.subscriber.errors}, {@code
+ *       memolock.undecodable.notifications}</td><td>function counters</td><td>the failures the MemoLock survived
+ *       (logged and counted)</td></tr>
  *   <tr><td>{@code memolock.wait.percentile{phi=0.5|0.99}}, {@code memolock.wait.max}</td><td>time
  *       gauges</td><td>{@link Metrics.Distribution#p50Micros()}, {@code p99Micros()}, {@code maxMicros()}</td></tr>
  *   <tr><td>{@code memolock.local.hits}, {@code .misses}, {@code .invalidations}, {@code .flushes}, {@code
@@ -48,8 +53,8 @@ import org.jspecify.annotations.Nullable;
  *       tier</td><td>the {@link LocalTierMetrics} fields</td></tr>
  * </table>
  *
- * <p>The wait time is published as gauges, not as a timer: {@link Metrics.Distribution} carries no
- * total, and a timer's {@code sum} cannot be derived from percentiles.
+ * <p>The wait time is a function timer (count and total, so rates and means work in any registry)
+ * plus gauges for the percentiles MemoLock's own histogram computes.
  *
  * <p>Thread-safe. Like every {@link CacheMeterBinder} it holds the MemoLock weakly: meters of a
  * collected MemoLock read {@code NaN}.
@@ -188,7 +193,20 @@ public final class MemoLockMetrics extends CacheMeterBinder<MemoLock<?>> {
     counter(registry, memoLock, "failures", "computations that failed, here or elsewhere", tags, Metrics::failures);
     counter(registry, memoLock, "takeovers", "locks taken over from a vanished holder", tags, Metrics::takeovers);
     counter(registry, memoLock, "coalesced", "callers that joined an in-flight request in this process", tags, Metrics::coalesced);
-    counter(registry, memoLock, "wait.count", "samples of the wait time", tags, m -> m.waitTime().count());
+    FunctionTimer.builder(
+            PREFIX + "wait",
+            memoLock,
+            l -> l.metrics().waitTime().count(),
+            l -> l.metrics().waitTime().sumMicros(),
+            TimeUnit.MICROSECONDS)
+        .tags(tags)
+        .description("time callers waited for a value computed elsewhere")
+        .register(registry);
+    counter(registry, memoLock, "store.failures", "computed values that could not be stored", tags, Metrics::storeFailures);
+    counter(registry, memoLock, "release.failures", "locks not released, failures not announced", tags, Metrics::releaseFailures);
+    counter(registry, memoLock, "renewal.failures", "lease renewals that failed on a Redis error", tags, Metrics::renewalFailures);
+    counter(registry, memoLock, "subscriber.errors", "problems of the subscriber connection", tags, Metrics::subscriberErrors);
+    counter(registry, memoLock, "undecodable.notifications", "notifications that could not be decoded", tags, Metrics::undecodableNotifications);
     timeGauge(registry, memoLock, "wait.percentile", tags.and("phi", "0.5"), m -> m.waitTime().p50Micros());
     timeGauge(registry, memoLock, "wait.percentile", tags.and("phi", "0.99"), m -> m.waitTime().p99Micros());
     timeGauge(registry, memoLock, "wait.max", tags, m -> m.waitTime().maxMicros());

@@ -91,7 +91,11 @@ class MemoLockMetricsTest {
       assertEquals(m.failures(), count(registry, "memolock.failures", cache));
       assertEquals(m.takeovers(), count(registry, "memolock.takeovers", cache));
       assertEquals(m.coalesced(), count(registry, "memolock.coalesced", cache));
-      assertEquals(m.waitTime().count(), count(registry, "memolock.wait.count", cache));
+      io.micrometer.core.instrument.FunctionTimer wait =
+          registry.get("memolock.wait").tag("cache", cache).functionTimer();
+      assertEquals(m.waitTime().count(), (long) wait.count());
+      assertEquals(m.waitTime().sumMicros(), wait.totalTime(TimeUnit.MICROSECONDS), 0.001);
+      assertEquals(m.storeFailures(), count(registry, "memolock.store.failures", cache));
       assertEquals(m.waitTime().p50Micros(), gaugeMicros(registry, "memolock.wait.percentile", cache, "phi", "0.5"), 0.001);
       assertEquals(m.waitTime().p99Micros(), gaugeMicros(registry, "memolock.wait.percentile", cache, "phi", "0.99"), 0.001);
       assertEquals(m.waitTime().maxMicros(), gaugeMicros(registry, "memolock.wait.max", cache), 0.001);
