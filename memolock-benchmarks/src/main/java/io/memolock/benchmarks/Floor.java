@@ -1,5 +1,6 @@
 package io.memolock.benchmarks;
 
+import io.memolock.examples.Percentiles;
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;

@@ -1,5 +1,7 @@
 package io.memolock.benchmarks;
 
+import io.memolock.examples.Percentiles;
+import io.memolock.examples.RedisStats;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;

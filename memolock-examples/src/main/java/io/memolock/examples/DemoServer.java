@@ -10,6 +10,7 @@ import io.memolock.MemoLockException;
 import io.memolock.MemoLockTimeoutException;
 import io.memolock.Metrics;
 import io.memolock.redis.strings.StringStorage;
+import io.memolock.testkit.RedisServerProcess;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -192,13 +193,13 @@ public final class DemoServer implements AutoCloseable {
    * @return the configuration to use, or empty (after explaining what to do on {@code err})
    */
   static Optional<Config> ensureRedis(Config config, PrintStream out, PrintStream err) {
-    if (LocalRedis.answers(config.redisHost(), config.redisPort())) {
+    if (RedisServerProcess.answersPing(config.redisHost(), config.redisPort())) {
       return Optional.of(config);
     }
-    Optional<Path> binary = config.startRedis() ? LocalRedis.findServerBinary() : Optional.empty();
+    Optional<Path> binary = config.startRedis() ? RedisServerProcess.binaryOnPath() : Optional.empty();
     if (binary.isPresent()) {
       try {
-        LocalRedis local = LocalRedis.start(binary.get());
+        RedisServerProcess local = RedisServerProcess.start(binary.get());
         out.println(
             "No Redis answered at "
                 + config.redis()
@@ -210,7 +211,7 @@ public final class DemoServer implements AutoCloseable {
                 + local.uri()
                 + "; it stops when the demo stops.");
         return Optional.of(config.withRedis(local.uri()));
-      } catch (IOException e) {
+      } catch (IllegalStateException | UncheckedIOException e) {
         err.println("error: could not start " + binary.get() + ": " + e.getMessage());
       }
     }

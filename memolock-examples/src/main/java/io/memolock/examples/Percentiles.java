@@ -2,16 +2,22 @@ package io.memolock.examples;
 
 import java.util.Arrays;
 
-/** Nearest-rank percentiles of a set of durations in nanoseconds, reported in milliseconds. */
-final class Percentiles {
+/**
+ * Nearest-rank percentiles of a set of durations in nanoseconds, reported in milliseconds. Immutable
+ * (it sorts a copy), so thread-safe. Shared by the stampede mode here and memolock-benchmarks (which
+ * depends on this module for it).
+ */
+public final class Percentiles {
   private final long[] sorted;
 
-  Percentiles(long[] nanos) {
+  /** @param nanos the durations; copied */
+  public Percentiles(long[] nanos) {
     this.sorted = nanos.clone();
     Arrays.sort(sorted);
   }
 
-  int count() {
+  /** @return how many durations */
+  public int count() {
     return sorted.length;
   }
 
@@ -19,7 +25,7 @@ final class Percentiles {
    * @param q a quantile in (0, 1]
    * @return the nearest-rank value in milliseconds, or NaN when empty
    */
-  double millis(double q) {
+  public double millis(double q) {
     if (sorted.length == 0) {
       return Double.NaN;
     }
@@ -27,7 +33,8 @@ final class Percentiles {
     return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))] / 1e6;
   }
 
-  double maxMillis() {
+  /** @return the largest in milliseconds, or NaN when empty */
+  public double maxMillis() {
     return sorted.length == 0 ? Double.NaN : sorted[sorted.length - 1] / 1e6;
   }
 }

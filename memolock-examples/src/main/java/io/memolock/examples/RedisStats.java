@@ -11,13 +11,29 @@ import redis.clients.jedis.UnifiedJedis;
  * server's work, not the number of round trips. {@code INFO} itself and connection set-up ({@code
  * CLIENT SETINFO}, {@code HELLO}, {@code PING}, {@code AUTH}, {@code SELECT}) are left out.
  *
+ * <p>Immutable, so thread-safe. Shared by the stampede mode here and the load runner of
+ * memolock-benchmarks (which depends on this module for it).
+ *
  * @param calls calls per command name (e.g. {@code get}, {@code evalsha}, {@code client|setinfo})
+ * @param cpuMicros the server's CPU time so far (user + system, all its threads), from {@code INFO
+ *     cpu}
  */
-record RedisStats(Map<String, Long> calls) {
+public record RedisStats(Map<String, Long> calls, long cpuMicros) {
   private static final Set<String> SETUP = Set.of("info", "hello", "ping", "auth", "select");
 
-  static RedisStats take(UnifiedJedis redis) {
+  /**
+   * @param redis the server to read
+   * @return its counters now
+   */
+  public static RedisStats take(UnifiedJedis redis) {
     String info = redis.info("commandstats");
+    String cpu = redis.info("cpu");
+    double seconds = 0;
+    for (String line : cpu.split("\r?\n")) {
+      if (line.startsWith("used_cpu_sys:") || line.startsWith("used_cpu_user:")) {
+        seconds += Double.parseDouble(line.substring(line.indexOf(':') + 1).strip());
+      }
+    }
     Map<String, Long> calls = new HashMap<>();
     for (String line : info.split("\r?\n")) {
       if (!line.startsWith("cmdstat_")) {
@@ -31,11 +47,11 @@ record RedisStats(Map<String, Long> calls) {
       }
       calls.put(line.substring(8, colon), Long.parseLong(line.substring(start + 6, end)));
     }
-    return new RedisStats(calls);
+    return new RedisStats(calls, Math.round(seconds * 1e6));
   }
 
   /** @return the commands executed since {@code before}, without set-up and INFO */
-  long commandsSince(RedisStats before) {
+  public long commandsSince(RedisStats before) {
     long total = 0;
     for (Map.Entry<String, Long> e : calls.entrySet()) {
       String name = e.getKey();
@@ -48,11 +64,16 @@ record RedisStats(Map<String, Long> calls) {
   }
 
   /** @return the EVAL/EVALSHA calls since {@code before}: each one is a single round trip */
-  long scriptsSince(RedisStats before) {
+  public long scriptsSince(RedisStats before) {
     long total = 0;
     for (String name : new String[] {"eval", "evalsha", "eval_ro", "evalsha_ro", "fcall"}) {
       total += calls.getOrDefault(name, 0L) - before.calls.getOrDefault(name, 0L);
     }
     return total;
+  }
+
+  /** @return the server's CPU time since {@code before}, in microseconds */
+  public long cpuMicrosSince(RedisStats before) {
+    return cpuMicros - before.cpuMicros;
   }
 }

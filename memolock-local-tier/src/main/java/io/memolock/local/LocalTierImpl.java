@@ -12,7 +12,6 @@ import io.memolock.spi.Storage;
 import io.memolock.internal.Engine;
 import io.memolock.spi.KeyScheme;
 import java.time.Duration;
-import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -43,10 +42,7 @@ final class LocalTierImpl<V> implements LocalTier<V> {
 
   private final Engine<V> engine;
   private final String tag;
-  private final KeyScheme keyScheme;
-  private final String prefix;
-  /** Whether every value key is {@code prefix + id}: then the near cache is keyed by id. */
-  private final boolean prefixPlusId;
+  private final NearKeys keys;
   private final double beta;
   private final Ticker ticker;
   private final ThreadFactory threads;
@@ -64,9 +60,7 @@ final class LocalTierImpl<V> implements LocalTier<V> {
       Engine<V> engine, long maximumSize, double beta, Ticker ticker, ThreadFactory threads) {
     this.engine = engine;
     this.tag = engine.tag();
-    this.keyScheme = engine.settings().keyScheme();
-    this.prefix = commonPrefix(keyScheme, tag);
-    this.prefixPlusId = isPrefixPlusId(keyScheme, tag, prefix);
+    this.keys = new NearKeys(engine.settings().keyScheme(), tag);
     this.beta = beta;
     this.ticker = ticker;
     this.threads = threads;
@@ -75,8 +69,8 @@ final class LocalTierImpl<V> implements LocalTier<V> {
         new Tracker(
             engine.subscriber(),
             ((RedisClient) engine.client()).getPool().getFactory(),
-            prefix,
-            this::nearKeyOf,
+            keys.prefix(),
+            keys::nearKeyOf,
             near,
             threads,
             tag);
@@ -90,15 +84,8 @@ final class LocalTierImpl<V> implements LocalTier<V> {
     String key = nearKey(id);
     Objects.requireNonNull(computation, "computation");
     requirePositive(timeout);
-    Entry<V> entry = near.get(key);
-    if (entry != null) {
-      hits.increment();
-      maybeRefresh(id, key, entry, computation);
-      return entry.value;
-    }
-    misses.increment();
-    V value = fill(id, key, () -> engine.get(id, timeout, timed(id, computation)), computation);
-    return Objects.requireNonNull(value);
+    return Objects.requireNonNull(
+        nearOrFill(id, key, () -> engine.get(id, timeout, timed(id, computation)), computation));
   }
 
   /**
@@ -110,15 +97,8 @@ final class LocalTierImpl<V> implements LocalTier<V> {
     String key = nearKey(id);
     Objects.requireNonNull(computation, "computation");
     requirePositive(timeout);
-    Entry<V> entry = near.get(key);
-    if (entry != null) {
-      hits.increment();
-      maybeRefresh(id, key, entry, computation);
-      return Optional.of(entry.value);
-    }
-    misses.increment();
     return Optional.ofNullable(
-        fill(
+        nearOrFill(
             id,
             key,
             () -> engine.find(id, timeout, timed(id, computation)).orElse(null),
@@ -136,26 +116,15 @@ final class LocalTierImpl<V> implements LocalTier<V> {
     String key = nearKey(id);
     Objects.requireNonNull(trigger, "trigger");
     requirePositive(timeout);
-    Entry<V> entry = near.get(key);
-    if (entry != null) {
-      hits.increment();
-      return entry.value;
-    }
-    misses.increment();
-    V value = fill(id, key, () -> engine.getExternal(id, timeout, trigger), null);
-    return Objects.requireNonNull(value);
+    return Objects.requireNonNull(
+        nearOrFill(id, key, () -> engine.getExternal(id, timeout, trigger), null));
   }
 
   @Override
   public Optional<V> getIfPresent(String id) {
     String key = nearKey(id);
-    Entry<V> entry = near.get(key);
-    if (entry != null) {
-      hits.increment();
-      return Optional.of(entry.value);
-    }
-    misses.increment();
-    return Optional.ofNullable(fill(id, key, () -> engine.getIfPresent(id).orElse(null), null));
+    return Optional.ofNullable(
+        nearOrFill(id, key, () -> engine.getIfPresent(id).orElse(null), null));
   }
 
   @Override
@@ -222,7 +191,7 @@ final class LocalTierImpl<V> implements LocalTier<V> {
   }
 
   String prefix() {
-    return prefix;
+    return keys.prefix();
   }
 
   /** @return whether the near cache serves {@code id} now */
@@ -230,7 +199,27 @@ final class LocalTierImpl<V> implements LocalTier<V> {
     return near.get(nearKey(id)) != null;
   }
 
-  // ---------------------------------------------------------------- near misses
+  // ---------------------------------------------------------------- near hits and misses
+
+  /**
+   * The near copy of the key, counted as a hit (and, with a computation, perhaps refreshed early);
+   * else a miss, read through the wrapped MemoLock by {@link #fill}.
+   *
+   * @param computation the computation that refreshes the value early, or null for none
+   */
+  private @Nullable V nearOrFill(
+      String id, String key, Supplier<@Nullable V> read, @Nullable Computation<V> computation) {
+    Entry<V> entry = near.get(key);
+    if (entry != null) {
+      hits.increment();
+      if (computation != null) {
+        maybeRefresh(id, key, entry, computation);
+      }
+      return entry.value;
+    }
+    misses.increment();
+    return fill(id, key, read, computation);
+  }
 
   /**
    * Reads through the wrapped MemoLock and keeps the value near, with the key's remaining TTL, if
@@ -238,7 +227,7 @@ final class LocalTierImpl<V> implements LocalTier<V> {
    */
   private @Nullable V fill(
       String id, String key, Supplier<@Nullable V> read, @Nullable Computation<V> computation) {
-    NearCache.Fill fill = prefixPlusId || key.startsWith(prefix) ? near.begin(key) : null;
+    NearCache.Fill fill = keys.tracked(key) ? near.begin(key) : null;
     if (fill == null) {
       return read.get();
     }
@@ -279,8 +268,8 @@ final class LocalTierImpl<V> implements LocalTier<V> {
         id,
         () -> {
           try (AbstractPipeline p = engine.client().pipelined()) {
-            Response<Long> pttl = p.pttl(valueKey(id));
-            Response<String> delta = beta > 0 ? p.get(deltaKey(id)) : null;
+            Response<Long> pttl = p.pttl(keys.valueKey(id));
+            Response<String> delta = beta > 0 ? p.get(keys.deltaKey(id)) : null;
             p.sync();
             return new long[] {pttl.get(), delta == null ? 0 : parseDelta(delta.get())};
           }
@@ -315,7 +304,7 @@ final class LocalTierImpl<V> implements LocalTier<V> {
         try {
           SetParams px = SetParams.setParams().px(ttl.toMillis());
           engine.command(
-              id, () -> engine.client().set(deltaKey(id), Long.toString(millis), px));
+              id, () -> engine.client().set(keys.deltaKey(id), Long.toString(millis), px));
         } catch (MemoLockInterruptedException e) {
           throw e;
         } catch (MemoLockException e) {
@@ -369,43 +358,15 @@ final class LocalTierImpl<V> implements LocalTier<V> {
     }
   }
 
-  // ---------------------------------------------------------------- keys
+  // ---------------------------------------------------------------- keys and arguments
 
-  /**
-   * The near cache's key of an id: the id itself when value keys are {@code prefix + id} (a near
-   * hit then computes no key), else the value key.
-   */
+  /** The near key of an id (see {@link NearKeys#nearKey}), once this tier is known to be open. */
   private String nearKey(String id) {
     Objects.requireNonNull(id, "id");
     if (closed) {
       throw new MemoLockClosedException(tag, id);
     }
-    return prefixPlusId ? id : keyScheme.keys(tag, id).value();
-  }
-
-  private String valueKey(String id) {
-    return prefixPlusId ? prefix + id : keyScheme.keys(tag, id).value();
-  }
-
-  /** @return the near key of a Redis key named in an invalidation, or null if not this tag's */
-  private @Nullable String nearKeyOf(String redisKey) {
-    if (!redisKey.startsWith(prefix)) {
-      return null;
-    }
-    return prefixPlusId ? redisKey.substring(prefix.length()) : redisKey;
-  }
-
-  private static boolean isPrefixPlusId(KeyScheme scheme, String tag, String prefix) {
-    for (String probe : List.of("a", "b", "ab", "0", "\u00e9", "{x}", ":", "x/lock:y")) {
-      if (!scheme.keys(tag, probe).value().equals(prefix + probe)) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  private String deltaKey(String id) {
-    return keyScheme.keys(tag + "/xfetch", id).value();
+    return keys.nearKey(id);
   }
 
   private static void requirePositive(Duration timeout) {
@@ -415,28 +376,8 @@ final class LocalTierImpl<V> implements LocalTier<V> {
     }
   }
 
-  /**
-   * The prefix shared by the value keys of the tag, found by probing the key scheme: the tracking
-   * prefix. A key that does not start with it (a scheme that puts the id first) is not cached near.
-   */
+  /** As {@link NearKeys#commonPrefix}. */
   static String commonPrefix(KeyScheme scheme, String tag) {
-    String prefix = null;
-    for (String probe : List.of("a", "b", "ab", "0", "\u00e9", "{x}")) {
-      String key = scheme.keys(tag, probe).value();
-      if (prefix == null) {
-        prefix = key;
-      } else {
-        int n = 0;
-        while (n < prefix.length() && n < key.length() && prefix.charAt(n) == key.charAt(n)) {
-          n++;
-        }
-        prefix = prefix.substring(0, n);
-      }
-    }
-    // Never split a surrogate pair: the prefix is sent as UTF-8.
-    if (!prefix.isEmpty() && Character.isHighSurrogate(prefix.charAt(prefix.length() - 1))) {
-      prefix = prefix.substring(0, prefix.length() - 1);
-    }
-    return prefix;
+    return NearKeys.commonPrefix(scheme, tag);
   }
 }

@@ -281,15 +281,7 @@ final class Tracker implements Subscriber.ConnectionListener, Subscriber.Listene
     if (session == null) {
       return;
     }
-    lock.lock();
-    try {
-      if (current == session) {
-        current = null;
-        near.goDown();
-      }
-    } finally {
-      lock.unlock();
-    }
+    dropIfCurrent(session);
     session.stop();
   }
 
@@ -347,6 +339,12 @@ final class Tracker implements Subscriber.ConnectionListener, Subscriber.Listene
   }
 
   private void ended(Session session) {
+    dropIfCurrent(session);
+    events.add(new Ended(session));
+  }
+
+  /** If the session is the current one, there is none any more and the near cache stops serving. */
+  private void dropIfCurrent(Session session) {
     lock.lock();
     try {
       if (current == session) {
@@ -356,6 +354,5 @@ final class Tracker implements Subscriber.ConnectionListener, Subscriber.Listene
     } finally {
       lock.unlock();
     }
-    events.add(new Ended(session));
   }
 }

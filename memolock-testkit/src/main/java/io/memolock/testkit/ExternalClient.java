@@ -1,7 +1,13 @@
 package io.memolock.testkit;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import redis.clients.jedis.Connection;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.commands.ProtocolCommand;
@@ -12,7 +18,9 @@ import redis.clients.jedis.commands.ProtocolCommand;
  * shares nothing with the test's JVM but the Redis server.
  *
  * <p>Arguments: host port command args... Prints the reply and exits 0, or prints the error and
- * exits 1.
+ * exits 1. {@link #run} starts it (or {@code redis-cli}) and reads what it prints.
+ *
+ * <p>Stateless, so thread-safe.
  */
 public final class ExternalClient {
   private ExternalClient() {}
@@ -35,6 +43,47 @@ public final class ExternalClient {
     } catch (RuntimeException e) {
       System.out.println("(error) " + e.getMessage());
       System.exit(1);
+    }
+  }
+
+  /**
+   * Runs one command against host:port from a separate process: {@code cli} when present, else a
+   * child JVM running this class.
+   *
+   * @return what the process printed, stripped
+   * @throws IllegalStateException if the process fails or runs longer than 30 s
+   */
+  static String run(String host, int port, Optional<Path> cli, String... command) {
+    List<String> argv = new ArrayList<>();
+    if (cli.isPresent()) {
+      argv.addAll(List.of(cli.get().toString(), "-h", host, "-p", String.valueOf(port)));
+    } else {
+      argv.addAll(
+          List.of(
+              ProcessHandle.current().info().command().orElse("java"),
+              "-cp",
+              System.getProperty("java.class.path"),
+              ExternalClient.class.getName(),
+              host,
+              String.valueOf(port)));
+    }
+    argv.addAll(List.of(command));
+    try {
+      Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      if (!p.waitFor(30, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+        throw new IllegalStateException("external command did not finish: " + argv);
+      }
+      if (p.exitValue() != 0 || out.startsWith("(error)")) {
+        throw new IllegalStateException("external command failed: " + argv + ": " + out);
+      }
+      return out.strip();
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot start " + argv, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted running " + argv, e);
     }
   }
 }
