@@ -1,4 +1,4 @@
-package io.memolock.redis.strings;
+package io.memolock;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -6,11 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.memolock.ComputationFailedException;
-import io.memolock.Computed;
-import io.memolock.MemoLock;
-import io.memolock.MemoLockException;
-import io.memolock.Metrics;
+import io.memolock.internal.TestStorage;
 import io.memolock.testkit.TestRedis;
 import java.time.Duration;
 import java.util.List;
@@ -56,12 +52,12 @@ class StoreFailureTest {
     try (RedisClient a = server.newClient();
         RedisClient b = server.newClient();
         MemoLock<String> holder =
-            MemoLock.builder(a, StringStorage.utf8())
+            MemoLock.builder(a, TestStorage.utf8())
                 .tag("query")
                 .lockTimeout(Duration.ofSeconds(30))
                 .build();
         MemoLock<String> elsewhere =
-            MemoLock.builder(b, StringStorage.utf8())
+            MemoLock.builder(b, TestStorage.utf8())
                 .tag("query")
                 .lockTimeout(Duration.ofSeconds(30))
                 .build();
