@@ -24,7 +24,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * </ul>
  *
  * <p>Tests of one JVM share the server and each test empties it: do not run {@code @WithRedis} tests in parallel in
- * one JVM.
+ * one JVM. The annotation names both engines' annotation types, so a module that uses it needs JUnit Jupiter's API and
+ * jqwik's on its test class path, even if it runs only one of them (javac warns about a missing annotation type, and
+ * {@code -Werror} makes that an error).
  *
  * <pre>{@code
  * @WithRedis
