@@ -2,39 +2,34 @@ package io.memolock.internal;
 
 import io.memolock.FailurePolicy;
 import io.memolock.spi.KeyScheme;
+import io.memolock.testkit.RedisProbes;
 import io.memolock.testkit.TestRedis;
+import io.memolock.testkit.TestResources;
+import io.memolock.testkit.WithRedis;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import redis.clients.jedis.RedisClient;
 
-/** One real Redis per test JVM; every test starts on an empty database and closes what it opened. */
+/**
+ * The engine tests' helpers over {@link WithRedis}: the shared Redis, emptied before each test, and engines of the
+ * test storage, closed after it. Not thread-safe: one instance per test, used from its thread.
+ */
+@WithRedis
 abstract class EngineFixture {
   static final TestRedis REDIS = TestRedis.shared();
 
-  private final List<AutoCloseable> opened = new ArrayList<>();
   RedisClient redis;
+  private TestResources opened;
 
   @BeforeEach
-  void openRedis() {
-    REDIS.flushAll();
-    redis = client();
-  }
-
-  @AfterEach
-  void closeAll() throws Exception {
-    for (int i = opened.size() - 1; i >= 0; i--) {
-      opened.get(i).close();
-    }
-    opened.clear();
+  void openRedis(RedisClient client, TestResources resources) {
+    redis = client;
+    opened = resources;
   }
 
   RedisClient client() {
-    return track(REDIS.newClient());
+    return opened.newClient();
   }
 
   Engine<String> engine(RedisClient client, String tag) {
@@ -49,21 +44,14 @@ abstract class EngineFixture {
             null,
             0,
             Thread.ofVirtual().factory());
-    return track(new Engine<>(client, new Utf8Storage(), settings));
+    return track(new Engine<>(client, TestStorage.utf8(), settings));
   }
 
   <T extends AutoCloseable> T track(T closeable) {
-    opened.add(closeable);
-    return closeable;
+    return opened.track(closeable);
   }
 
-  static void await(String what, BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() - deadline > 0) {
-        throw new AssertionError("not within 5 s: " + what);
-      }
-      Thread.sleep(5);
-    }
+  static void await(String what, BooleanSupplier condition) {
+    RedisProbes.await(what, condition);
   }
 }

@@ -3,19 +3,22 @@ package io.memolock.local;
 import io.memolock.MemoLock;
 import io.memolock.redis.strings.StringStorage;
 import io.memolock.testkit.TestRedis;
+import io.memolock.testkit.TestResources;
+import io.memolock.testkit.WithRedis;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import redis.clients.jedis.Protocol;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.UnifiedJedis;
 
-/** One real Redis per test JVM; every test starts on an empty database and closes what it opened. */
+/**
+ * This module's helpers over {@link WithRedis}: the shared Redis, emptied before each test, and tiers that serve,
+ * closed after it. Not thread-safe: one instance per test, used from its thread.
+ */
+@WithRedis
 abstract class LocalTierFixture {
   static final TestRedis REDIS = TestRedis.shared();
   /**
@@ -27,25 +30,17 @@ abstract class LocalTierFixture {
   /** How long any other asynchronous effect (a reconnection, a background refresh) may take. */
   static final Duration BOUND = Duration.ofSeconds(5);
 
-  private final List<AutoCloseable> opened = new ArrayList<>();
   RedisClient redis;
+  private TestResources opened;
 
   @BeforeEach
-  void openRedis() {
-    REDIS.flushAll();
-    redis = client();
-  }
-
-  @AfterEach
-  void closeAll() throws Exception {
-    for (int i = opened.size() - 1; i >= 0; i--) {
-      opened.get(i).close();
-    }
-    opened.clear();
+  void openRedis(RedisClient client, TestResources resources) {
+    redis = client;
+    opened = resources;
   }
 
   RedisClient client() {
-    return track(REDIS.newClient());
+    return opened.newClient();
   }
 
   MemoLock<String> memoLock(RedisClient client, String tag) {
@@ -68,8 +63,7 @@ abstract class LocalTierFixture {
   }
 
   <T extends AutoCloseable> T track(T closeable) {
-    opened.add(closeable);
-    return closeable;
+    return opened.track(closeable);
   }
 
   static void awaitActive(LocalTier<?> tier) throws InterruptedException {

@@ -3,39 +3,32 @@ package io.memolock.redis.strings;
 import io.memolock.MemoLock;
 import io.memolock.MemoLockBuilder;
 import io.memolock.testkit.TestRedis;
+import io.memolock.testkit.TestResources;
+import io.memolock.testkit.WithRedis;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import redis.clients.jedis.RedisClient;
 
-/** One real Redis per test JVM; every test starts on an empty database and closes what it opened. */
+/**
+ * This module's helpers over {@link WithRedis}: the shared Redis, emptied before each test, and MemoLocks of {@link
+ * StringStorage}, closed after it. Not thread-safe: one instance per test, used from its thread.
+ */
+@WithRedis
 abstract class RedisFixture {
   static final TestRedis REDIS = TestRedis.shared();
 
-  private final List<AutoCloseable> opened = new ArrayList<>();
   RedisClient redis;
+  private TestResources opened;
 
   @BeforeEach
-  void openRedis() {
-    REDIS.flushAll();
-    redis = client();
-  }
-
-  @AfterEach
-  void closeAll() throws Exception {
-    for (int i = opened.size() - 1; i >= 0; i--) {
-      opened.get(i).close();
-    }
-    opened.clear();
+  void openRedis(RedisClient client, TestResources resources) {
+    redis = client;
+    opened = resources;
   }
 
   /** A new default-configured client, closed after the test. */
   RedisClient client() {
-    RedisClient c = REDIS.newClient();
-    opened.add(c);
-    return c;
+    return opened.newClient();
   }
 
   MemoLockBuilder<String> builder(RedisClient client, String tag) {
@@ -48,7 +41,6 @@ abstract class RedisFixture {
   }
 
   <T extends AutoCloseable> T track(T closeable) {
-    opened.add(closeable);
-    return closeable;
+    return opened.track(closeable);
   }
 }

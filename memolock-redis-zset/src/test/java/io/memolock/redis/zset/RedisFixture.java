@@ -1,40 +1,34 @@
 package io.memolock.redis.zset;
 
 import io.memolock.testkit.TestRedis;
-import java.util.ArrayList;
-import java.util.List;
-import org.junit.jupiter.api.AfterEach;
+import io.memolock.testkit.TestResources;
+import io.memolock.testkit.WithRedis;
 import org.junit.jupiter.api.BeforeEach;
 import redis.clients.jedis.RedisClient;
 
-/** One real Redis per test JVM; every test starts on an empty database and closes what it opened. */
+/**
+ * This module's helpers over {@link WithRedis}: the shared Redis, emptied before each test, and what the test opens,
+ * closed after it. Not thread-safe: one instance per test, used from its thread.
+ */
+@WithRedis
 abstract class RedisFixture {
   static final TestRedis REDIS = TestRedis.shared();
 
-  private final List<AutoCloseable> opened = new ArrayList<>();
   RedisClient redis;
+  private TestResources opened;
 
   @BeforeEach
-  void openRedis() {
-    REDIS.flushAll();
-    redis = client();
-  }
-
-  @AfterEach
-  void closeAll() throws Exception {
-    for (int i = opened.size() - 1; i >= 0; i--) {
-      opened.get(i).close();
-    }
-    opened.clear();
+  void openRedis(RedisClient client, TestResources resources) {
+    redis = client;
+    opened = resources;
   }
 
   /** A new default-configured client, closed after the test. */
   RedisClient client() {
-    return track(REDIS.newClient());
+    return opened.newClient();
   }
 
   <T extends AutoCloseable> T track(T closeable) {
-    opened.add(closeable);
-    return closeable;
+    return opened.track(closeable);
   }
 }

@@ -1,12 +1,10 @@
-package io.memolock.redis.strings;
+package io.memolock;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.memolock.CodecException;
-import io.memolock.Computed;
-import io.memolock.MemoLock;
 import io.memolock.internal.Engine;
+import io.memolock.internal.TestStorage;
 import io.memolock.testkit.TestRedis;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -43,7 +41,7 @@ class HostilePayloadProperties {
     if (waiter == null) {
       redis = REDIS.newClient();
       waiter =
-          MemoLock.builder(redis, StringStorage.of(CODEC)).tag("hostile").build();
+          MemoLock.builder(redis, TestStorage.of(CODEC)).tag("hostile").build();
     }
     return waiter;
   }

@@ -1,12 +1,9 @@
-package io.memolock.redis.strings;
+package io.memolock;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.memolock.ComputationFailedException;
-import io.memolock.Computed;
-import io.memolock.MemoLock;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;

@@ -1,12 +1,10 @@
-package io.memolock.redis.strings;
+package io.memolock;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.memolock.Computed;
-import io.memolock.MemoLock;
-import io.memolock.MemoLockException;
 import io.memolock.internal.Engine;
+import io.memolock.internal.TestStorage;
 import io.memolock.testkit.TestRedis;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -49,7 +47,7 @@ class RedisOutageTest {
 
   private MemoLock<String> memoLock(RedisClient client) {
     MemoLock<String> lock =
-        MemoLock.builder(client, StringStorage.utf8())
+        MemoLock.builder(client, TestStorage.utf8())
             .tag("outage")
             .lockTimeout(Duration.ofSeconds(2))
             .build();

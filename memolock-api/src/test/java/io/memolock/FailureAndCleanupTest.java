@@ -1,4 +1,4 @@
-package io.memolock.redis.strings;
+package io.memolock;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -8,12 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.memolock.ComputationFailedException;
-import io.memolock.Computed;
-import io.memolock.FailurePolicy;
-import io.memolock.MemoLock;
-import io.memolock.MemoLockClosedException;
-import io.memolock.MemoLockInterruptedException;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;

@@ -1,14 +1,10 @@
-package io.memolock.redis.strings;
+package io.memolock;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.memolock.AbsentValueException;
-import io.memolock.Computed;
-import io.memolock.FailurePolicy;
-import io.memolock.MemoLock;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;

@@ -1,4 +1,4 @@
-package io.memolock.redis.strings;
+package io.memolock;
 
 import io.memolock.spi.Codec;
 import java.nio.charset.StandardCharsets;

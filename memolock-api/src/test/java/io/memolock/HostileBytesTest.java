@@ -1,16 +1,12 @@
-package io.memolock.redis.strings;
+package io.memolock;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.memolock.CodecException;
-import io.memolock.Computed;
-import io.memolock.MemoLock;
-import io.memolock.MemoLockException;
-import io.memolock.Metrics;
 import io.memolock.internal.Engine;
+import io.memolock.internal.TestStorage;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,7 +31,7 @@ class HostileBytesTest extends RedisFixture {
   private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
   private MemoLock<String> hostile(RedisClient client, int maxConcurrentCommands) {
-    var b = MemoLock.builder(client, StringStorage.of(new HostileCodec())).tag("query");
+    var b = MemoLock.builder(client, TestStorage.of(new HostileCodec())).tag("query");
     if (maxConcurrentCommands > 0) {
       b.maxConcurrentCommands(maxConcurrentCommands);
     }

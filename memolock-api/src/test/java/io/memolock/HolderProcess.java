@@ -1,6 +1,6 @@
-package io.memolock.redis.strings;
+package io.memolock;
 
-import io.memolock.MemoLock;
+import io.memolock.internal.TestStorage;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -27,7 +27,7 @@ public final class HolderProcess {
         new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
     try (RedisClient redis = RedisClient.create(host, port);
         MemoLock<String> lock =
-            MemoLock.builder(redis, StringStorage.utf8())
+            MemoLock.builder(redis, TestStorage.utf8())
                 .tag(tag)
                 .lockTimeout(Duration.ofMillis(lockTimeoutMs))
                 .build()) {

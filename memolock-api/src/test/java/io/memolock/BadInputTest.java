@@ -1,4 +1,4 @@
-package io.memolock.redis.strings;
+package io.memolock;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -7,11 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.memolock.CodecException;
-import io.memolock.ComputationFailedException;
-import io.memolock.Computed;
-import io.memolock.MemoLock;
-import io.memolock.MemoLockException;
+import io.memolock.internal.TestStorage;
 import java.time.Duration;
 import java.util.Set;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -136,7 +132,7 @@ class BadInputTest extends RedisFixture {
   @Test
   void rawBytesRoundTripUnchanged() {
     MemoLock<byte[]> lock =
-        track(MemoLock.builder(redis, StringStorage.bytes()).tag("blob").build());
+        track(MemoLock.builder(redis, TestStorage.bytes()).tag("blob").build());
     byte[] bytes = {0, (byte) 0xFF, 10, 13, (byte) 0x80};
     byte[] got = lock.get("b", Duration.ofSeconds(5), l -> Computed.of(bytes.clone()));
     org.junit.jupiter.api.Assertions.assertArrayEquals(bytes, got);
@@ -152,9 +148,9 @@ class BadInputTest extends RedisFixture {
     assertThrows(IllegalArgumentException.class, () -> b.maxConcurrentCommands(0));
     assertThrows(
         IllegalArgumentException.class,
-        () -> MemoLock.builder(redis, StringStorage.utf8()).tag(""));
+        () -> MemoLock.builder(redis, TestStorage.utf8()).tag(""));
     assertThrows(
-        IllegalStateException.class, () -> MemoLock.builder(redis, StringStorage.utf8()).build());
+        IllegalStateException.class, () -> MemoLock.builder(redis, TestStorage.utf8()).build());
     b.lockTimeout(Duration.ofSeconds(1));
     assertThrows(IllegalStateException.class, () -> b.lockTimeout(Duration.ofSeconds(2)));
   }

@@ -1,15 +1,10 @@
-package io.memolock.redis.strings;
+package io.memolock;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.memolock.CodecException;
-import io.memolock.Computed;
-import io.memolock.MemoLock;
-import io.memolock.MemoLockException;
-import io.memolock.MemoLockInterruptedException;
 import io.memolock.internal.Engine;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

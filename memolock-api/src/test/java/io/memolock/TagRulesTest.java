@@ -1,11 +1,9 @@
-package io.memolock.redis.strings;
+package io.memolock;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.memolock.Computed;
-import io.memolock.MemoLock;
 import java.time.Duration;
 import java.util.Set;
 import org.junit.jupiter.api.Test;

@@ -1,10 +1,8 @@
-package io.memolock.redis.strings;
+package io.memolock;
 
-import io.memolock.ComputationFailedException;
-import io.memolock.Computed;
-import io.memolock.MemoLock;
-import io.memolock.MemoLockTimeoutException;
+import io.memolock.internal.TestStorage;
 import io.memolock.testkit.TestRedis;
+import io.memolock.testkit.WithRedis;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,6 +32,7 @@ import redis.clients.jedis.RedisClient;
  * was produced for its id; every caller ends with a value or a clear exception; nothing is left
  * registered.
  */
+@WithRedis
 class ProtocolStateProperties {
   private static final TestRedis REDIS = TestRedis.shared();
   private static final List<String> IDS = List.of("x", "y");
@@ -50,13 +49,12 @@ class ProtocolStateProperties {
     final ConcurrentLinkedQueue<Object[]> outcomes = new ConcurrentLinkedQueue<>();
     final AtomicInteger produced = new AtomicInteger();
 
-    Model() {
-      REDIS.flushAll();
+    Model() { // @WithRedis emptied the server before this try
       for (int i = 0; i < INSTANCES; i++) {
         RedisClient client = REDIS.newClient();
         clients.add(client);
         locks.add(
-            MemoLock.builder(client, StringStorage.utf8())
+            MemoLock.builder(client, TestStorage.utf8())
                 .tag("chain")
                 .lockTimeout(Duration.ofMillis(400))
                 .build());

@@ -1,13 +1,11 @@
-package io.memolock.redis.strings;
+package io.memolock;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.memolock.Computed;
-import io.memolock.MemoLock;
-import io.memolock.MemoLockTimeoutException;
 import io.memolock.internal.Engine;
+import io.memolock.internal.TestStorage;
 import io.memolock.testkit.TestRedis;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -40,7 +38,7 @@ class StalledRedisTest {
                 .clientConfig(DefaultJedisClientConfig.builder().socketTimeoutMillis(60_000).build())
                 .build();
         MemoLock<String> lock =
-            MemoLock.builder(client, StringStorage.utf8())
+            MemoLock.builder(client, TestStorage.utf8())
                 .tag("query")
                 .lockTimeout(Duration.ofSeconds(2))
                 .build()) {

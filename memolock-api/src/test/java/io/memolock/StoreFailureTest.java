@@ -1,4 +1,4 @@
-package io.memolock.redis.strings;
+package io.memolock;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -6,12 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.memolock.ComputationFailedException;
-import io.memolock.Computed;
-import io.memolock.MemoLock;
-import io.memolock.MemoLockException;
-import io.memolock.Metrics;
+import io.memolock.internal.TestStorage;
 import io.memolock.testkit.TestRedis;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -23,8 +20,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.logging.Handler;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import redis.clients.jedis.Protocol;
 import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
 
 /**
  * A store Redis refuses (here: over {@code maxmemory}, as a full server does) is neither swallowed
@@ -56,12 +57,12 @@ class StoreFailureTest {
     try (RedisClient a = server.newClient();
         RedisClient b = server.newClient();
         MemoLock<String> holder =
-            MemoLock.builder(a, StringStorage.utf8())
+            MemoLock.builder(a, TestStorage.utf8())
                 .tag("query")
                 .lockTimeout(Duration.ofSeconds(30))
                 .build();
         MemoLock<String> elsewhere =
-            MemoLock.builder(b, StringStorage.utf8())
+            MemoLock.builder(b, TestStorage.utf8())
                 .tag("query")
                 .lockTimeout(Duration.ofSeconds(30))
                 .build();
@@ -77,6 +78,9 @@ class StoreFailureTest {
                         Duration.ofSeconds(20),
                         l -> {
                           Leftovers.awaitSubscribers(a, "query/notif:full", 1);
+                          // The waiter re-checks the lock once subscribed (a script, a write): let it
+                          // run before Redis refuses writes, or the waiter fails on its own script.
+                          Leftovers.await("the waiter's re-check after subscribing", () -> scriptRuns(a) >= 3);
                           a.configSet("maxmemory-policy", "noeviction");
                           a.configSet("maxmemory", "1"); // every write from now on is refused
                           return Computed.of("never stored");
@@ -116,5 +120,25 @@ class StoreFailureTest {
       jul.removeHandler(capture);
       server.stop();
     }
+  }
+
+  /**
+   * @return the scripts this private server ran to the end (INFO commandstats: EVAL and EVALSHA
+   *     calls less failed ones, so a NOSCRIPT retried with EVAL counts once): the holder's acquire,
+   *     then the waiter's, then the waiter's re-check after it subscribed
+   */
+  @SuppressWarnings("deprecation")
+  private static long scriptRuns(UnifiedJedis redis) {
+    Object reply = redis.sendCommand(Protocol.Command.INFO, "commandstats");
+    String info = reply instanceof byte[] b ? new String(b, StandardCharsets.UTF_8) : String.valueOf(reply);
+    return info.lines()
+        .filter(l -> l.startsWith("cmdstat_eval:") || l.startsWith("cmdstat_evalsha:"))
+        .mapToLong(l -> stat(l, "calls") - stat(l, "failed_calls"))
+        .sum();
+  }
+
+  private static long stat(String line, String name) {
+    Matcher m = Pattern.compile("[:,]" + name + "=(\\d+)").matcher(line);
+    return m.find() ? Long.parseLong(m.group(1)) : 0;
   }
 }
