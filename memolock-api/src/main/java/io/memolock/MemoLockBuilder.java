@@ -193,12 +193,15 @@ public final class MemoLockBuilder<V> {
 
   /**
    * @return a new MemoLock
-   * @throws IllegalStateException if no tag was set
+   * @throws IllegalStateException if no tag was set, or if the Redis server is older than this
+   *     configuration needs (see the README's supported versions)
    */
   public MemoLock<V> build() {
     if (tag == null) {
       throw new IllegalStateException("tag is required");
     }
+    // Notifications use classic Pub/Sub today; pass true once a configuration uses sharded Pub/Sub.
+    ServerVersionCheck.check(redis, tag, false);
     Settings settings =
         new Settings(
             tag,

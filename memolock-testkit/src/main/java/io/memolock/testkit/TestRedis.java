@@ -122,8 +122,15 @@ public final class TestRedis {
     return startEmbedded();
   }
 
-  /** Extracts the redis-server bundled in the embedded-redis jar (once per JVM) and starts it on a free port. */
-  static TestRedis startEmbedded() {
+  /**
+   * Starts the {@code redis-server} bundled in the embedded-redis jar, whatever is on {@code PATH}: the oldest Redis
+   * a binary is to be had for from Maven Central (6.2 on Linux and macOS), for tests of the oldest supported
+   * version. Extracted once per JVM; owned by the caller like {@link #startPrivate()}.
+   *
+   * @return a running server that answers {@code PING}
+   * @throws IllegalStateException if embedded-redis bundles no binary for this OS and CPU, or it does not start
+   */
+  public static TestRedis startEmbedded() {
     return startOwned(RedisServerProcess.embeddedBinary(), SOURCE_EMBEDDED);
   }
 
