@@ -29,6 +29,7 @@ public final class MemoLockBuilder<V> {
   private @Nullable Duration failureTtl;
   private int maxConcurrentCommands;
   private @Nullable ThreadFactory threadFactory;
+  private @Nullable Boolean batchReads;
 
   MemoLockBuilder(UnifiedJedis redis, Storage<V> storage) {
     this.redis = Objects.requireNonNull(redis, "redis");
@@ -180,6 +181,22 @@ public final class MemoLockBuilder<V> {
   }
 
   /**
+   * Whether concurrent first reads of different ids share round trips. Default {@code true}: a
+   * read that arrives while two batches of this MemoLock are in flight waits for one of them to
+   * return and goes with the next, up to 64 reads in one {@code MGET}; a lone read goes out at
+   * once. Applies to storages that read in batches (Strings) on a standalone {@code RedisClient}.
+   * Errors, timeouts and interrupts are each caller's own either way.
+   *
+   * @param batchReads on or off
+   * @return this builder
+   */
+  public MemoLockBuilder<V> batchReads(boolean batchReads) {
+    requireUnset(this.batchReads, "batchReads");
+    this.batchReads = batchReads;
+    return this;
+  }
+
+  /**
    * Makes the threads that run computations, waits and lease renewals. Default: virtual threads.
    *
    * @param threadFactory the factory
@@ -214,7 +231,8 @@ public final class MemoLockBuilder<V> {
             maxConcurrentCommands,
             threadFactory != null
                 ? threadFactory
-                : Thread.ofVirtual().name("memolock-" + tag).factory());
+                : Thread.ofVirtual().name("memolock-" + tag).factory(),
+            batchReads == null || batchReads);
     return new Engine<>(redis, storage, settings);
   }
 

@@ -22,11 +22,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.ConnectionPoolConfig;
+import redis.clients.jedis.Protocol;
 import redis.clients.jedis.RedisClient;
 
 /**
- * First reads queue while every permit is taken and then share one {@code MGET}; whatever goes
- * wrong in a batch, every caller still gets the answer about its own key.
+ * First reads that arrive while batches are in flight (or while every permit is taken) share one
+ * {@code MGET}, whatever the pool size; a lone read goes out alone; whatever goes wrong in a batch,
+ * every caller still gets the answer about its own key.
  */
 class BatchedReadTest extends RedisFixture {
 
@@ -67,6 +69,63 @@ class BatchedReadTest extends RedisFixture {
                     }));
     assertTrue(held.await(5, TimeUnit.SECONDS));
     return holder;
+  }
+
+  /**
+   * Stalls every command for {@code millis} ({@code CLIENT PAUSE}), from another connection, so
+   * that the reads in flight stay in flight while others arrive.
+   */
+  @SuppressWarnings("deprecation")
+  private void pauseClients(long millis) {
+    redis.sendCommand(Protocol.Command.CLIENT, "PAUSE", Long.toString(millis), "ALL");
+  }
+
+  private List<Future<Optional<String>>> readAll(ExecutorService executor, MemoLock<String> lock, int n) {
+    List<Future<Optional<String>>> reads = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      String id = "k" + i;
+      reads.add(executor.submit(() -> lock.getIfPresent(id)));
+    }
+    return reads;
+  }
+
+  @Test
+  void readsArrivingWhileBatchesAreInFlightShareRoundTripsWhateverThePoolSize() throws Exception {
+    MemoLock<String> lock = track(builder(pooled(256), "b").build());
+    for (int i = 0; i < 60; i++) {
+      redis.set("b:k" + i, "v" + i);
+    }
+    try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
+      pauseClients(300); // the first reads stay in flight while the others arrive
+      List<Future<Optional<String>>> reads = readAll(executor, lock, 60);
+      for (int i = 0; i < 60; i++) {
+        assertEquals(Optional.of("v" + i), reads.get(i).get(10, TimeUnit.SECONDS));
+      }
+    }
+    // At most two reads went out before the pause ended (two batches in flight); the other 58,
+    // or more, shared round trips although 256 connections were free.
+    assertTrue(engine(lock).batchedReads() >= 58, "batched: " + engine(lock).batchedReads());
+  }
+
+  @Test
+  void aLoneReadGoesOutAloneAndBatchingCanBeTurnedOff() throws Exception {
+    MemoLock<String> lock = track(builder(pooled(8), "b").build());
+    redis.set("b:k0", "v0");
+    assertEquals(Optional.of("v0"), lock.getIfPresent("k0"));
+    assertEquals(0, engine(lock).batchedReads(), "a lone read is a plain GET");
+
+    MemoLock<String> off = track(builder(pooled(256), "b").batchReads(false).build());
+    for (int i = 0; i < 20; i++) {
+      redis.set("b:k" + i, "v" + i);
+    }
+    try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
+      pauseClients(200);
+      List<Future<Optional<String>>> reads = readAll(executor, off, 20);
+      for (int i = 0; i < 20; i++) {
+        assertEquals(Optional.of("v" + i), reads.get(i).get(10, TimeUnit.SECONDS));
+      }
+    }
+    assertEquals(0, engine(off).batchedReads(), "batchReads(false): every read alone");
   }
 
   @Test

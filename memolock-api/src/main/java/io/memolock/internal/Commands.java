@@ -4,7 +4,6 @@ import io.memolock.CodecException;
 import io.memolock.MemoLockException;
 import io.memolock.MemoLockInterruptedException;
 import io.memolock.spi.KeyScheme;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisConnectionException;
@@ -62,29 +61,13 @@ final class Commands {
     }
   }
 
-  /** A permit if one is free and nobody queues for one (fair to commands waiting for it). */
-  boolean tryPermit() {
-    try {
-      return shared.permits.tryAcquire(0, TimeUnit.NANOSECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    }
-  }
-
-  /** Waits for a permit. */
+  /** Waits for a permit (for a caller that runs several commands under one, see Batcher). */
   void acquirePermit() throws InterruptedException {
     shared.permits.acquire();
   }
 
-  /** Gives a permit back, then lets queued reads of this client ride on it (see Batcher). */
+  /** Gives a permit back. */
   void releasePermit() {
-    shared.permits.release();
-    shared.afterCommand();
-  }
-
-  /** Gives a permit back, and nothing else (for the loop that {@link #releasePermit} runs). */
-  void releasePermitOnly() {
     shared.permits.release();
   }
 

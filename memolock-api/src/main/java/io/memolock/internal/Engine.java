@@ -53,11 +53,8 @@ public final class Engine<V> implements MemoLock<V> {
             settings,
             shared,
             protocol,
-            storage.readsInBatches() && redis instanceof RedisClient);
+            settings.batchReads() && storage.readsInBatches() && redis instanceof RedisClient);
     this.tag = settings.tag();
-    if (ctx.batcher != null) {
-      shared.addDrainer(ctx.batcher);
-    }
   }
 
   // ---------------------------------------------------------------- public API
@@ -143,9 +140,6 @@ public final class Engine<V> implements MemoLock<V> {
       flight.close();
     }
     ctx.renewer.wake();
-    if (ctx.batcher != null) {
-      ctx.shared.removeDrainer(ctx.batcher);
-    }
     ctx.shared.release();
   }
 

@@ -54,7 +54,10 @@ final class EngineContext<V> {
             storage.redisType(),
             storage.getClass().getSimpleName());
     this.renewer = new Renewer(settings, counters.incidents, () -> closed);
-    this.batcher = batchReads ? new Batcher<>(redis, storage, commands, tag) : null;
+    this.batcher =
+        batchReads
+            ? new Batcher<>(redis, storage, commands, tag, settings.threadFactory()::newThread)
+            : null;
   }
 
   ResourceKeys keys(String id) {

@@ -10,6 +10,7 @@ import org.jspecify.annotations.Nullable;
  * Validated options of one MemoLock (see {@code MemoLockBuilder}).
  *
  * @param maxConcurrentCommands 0 for the default
+ * @param batchReads whether concurrent first reads of different ids may share round trips
  */
 public record Settings(
     String tag,
@@ -20,4 +21,30 @@ public record Settings(
     FailurePolicy failurePolicy,
     @Nullable Duration failureTtl,
     int maxConcurrentCommands,
-    ThreadFactory threadFactory) {}
+    ThreadFactory threadFactory,
+    boolean batchReads) {
+
+  /** Settings with read batching on (the default). */
+  public Settings(
+      String tag,
+      Duration lockTimeout,
+      Duration defaultTtl,
+      KeyScheme keyScheme,
+      boolean autoRenew,
+      FailurePolicy failurePolicy,
+      @Nullable Duration failureTtl,
+      int maxConcurrentCommands,
+      ThreadFactory threadFactory) {
+    this(
+        tag,
+        lockTimeout,
+        defaultTtl,
+        keyScheme,
+        autoRenew,
+        failurePolicy,
+        failureTtl,
+        maxConcurrentCommands,
+        threadFactory,
+        true);
+  }
+}

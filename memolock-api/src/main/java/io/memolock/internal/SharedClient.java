@@ -1,9 +1,7 @@
 package io.memolock.internal;
 
 import java.util.IdentityHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.locks.ReentrantLock;
 import redis.clients.jedis.RedisClient;
@@ -23,8 +21,6 @@ final class SharedClient {
   final Semaphore permits;
   /** Holds callers' timeouts while their own threads run commands. */
   final CallerDeadlines deadlines = new CallerDeadlines();
-  /** Run after every command, once its permit is back (the MemoLocks' read batchers). */
-  private final List<Runnable> drainers = new CopyOnWriteArrayList<>();
   private int references;
 
   private SharedClient(UnifiedJedis redis, int permits) {
@@ -48,21 +44,6 @@ final class SharedClient {
       return shared;
     } finally {
       REGISTRY_LOCK.unlock();
-    }
-  }
-
-  void addDrainer(Runnable drainer) {
-    drainers.add(drainer);
-  }
-
-  void removeDrainer(Runnable drainer) {
-    drainers.remove(drainer);
-  }
-
-  /** Called after every command, once its permit is released. */
-  void afterCommand() {
-    for (Runnable drainer : drainers) {
-      drainer.run();
     }
   }
 

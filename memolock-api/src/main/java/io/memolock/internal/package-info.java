@@ -12,7 +12,8 @@
  *   <li><b>Read.</b> {@code GET T:I} (or the storage's read). A hit costs this one round trip,
  *       shared by every caller of the id in this process who arrives meanwhile (one {@link
  *       io.memolock.internal.Flight} per id), and batched with other ids' reads into one {@code
- *       MGET} while the client is saturated ({@link io.memolock.internal.Batcher}).
+ *       MGET} when they arrive while other batches are in flight ({@link
+ *       io.memolock.internal.Batcher}).
  *   <li><b>Acquire.</b> On a miss, one script: the value exists? a failure or absence is
  *       remembered? else {@code SET T/lock:I <token> NX PX <lockTimeout>}, else the lock's {@code
  *       PTTL}. The four answers are the sealed {@link io.memolock.internal.Protocol.Acquisition}.
