@@ -79,10 +79,22 @@ final class Bounds {
     return null;
   }
 
-  /** An input whose UTF-8 strings cannot announce more characters than bytes are left. */
+  /**
+   * An input whose UTF-8 strings cannot announce more characters than bytes are left, and whose
+   * byte reads cannot ask for more bytes than are left: every serializer that reads a length and
+   * then that many bytes ({@code BigInteger}, {@code BigDecimal}, a user's own) is bounded before it
+   * allocates (found by the hostile-bytes property: a forged {@code BigInteger} length asked for a
+   * 2 GB array).
+   */
   static final class BoundedInput extends Input {
     BoundedInput(byte[] bytes, int offset, int count) {
       super(bytes, offset, count);
+    }
+
+    @Override
+    public byte[] readBytes(int length) {
+      check(this, length);
+      return super.readBytes(length);
     }
 
     @Override

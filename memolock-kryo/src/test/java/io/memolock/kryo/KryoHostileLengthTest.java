@@ -72,6 +72,21 @@ class KryoHostileLengthTest {
   }
 
   @Test
+  void bigNumbersAndOtherLengthThenBytesSerializersNeverAllocateBeyondTheirBytes() {
+    // Found by KryoHostileBytesProperties: a forged BigInteger length asked for a 2 GB array
+    // ("Requested array size exceeds VM limit"), which no conversion to CodecException can catch.
+    KryoCodec<Object> codec = KryoCodec.builder(Object.class).build();
+    for (Object value :
+        List.<Object>of(
+            new java.math.BigInteger("123456789012345678901234567890"),
+            new java.math.BigDecimal("-1234567890.0987654321"))) {
+      byte[] good = codec.encode(value);
+      assertEquals(value, codec.decode(good));
+      survivesHugeLengthsEverywhere(codec, good);
+    }
+  }
+
+  @Test
   void primitiveArraysToo() {
     KryoCodec<double[]> doubles = KryoCodec.builder(double[].class).build();
     byte[] good = doubles.encode(new double[] {1, 2, 3});
