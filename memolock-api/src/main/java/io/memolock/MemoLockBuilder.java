@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.ThreadFactory;
 import org.jspecify.annotations.Nullable;
+import redis.clients.jedis.RedisClusterClient;
 import redis.clients.jedis.UnifiedJedis;
 
 /**
@@ -110,7 +111,9 @@ public final class MemoLockBuilder<V> {
 
   /**
    * How keys and channels are named. Default {@link KeyScheme#classic()}, the layout of the
-   * original Go and C# implementations.
+   * original Go and C# implementations, on a standalone client, and {@link KeyScheme#cluster()}
+   * on a {@code RedisClusterClient}, where {@link #build()} refuses the classic scheme (its names
+   * of one resource fall in different hash slots).
    *
    * @param keyScheme the scheme
    * @return this builder
@@ -193,18 +196,29 @@ public final class MemoLockBuilder<V> {
 
   /**
    * @return a new MemoLock
-   * @throws IllegalStateException if no tag was set
+   * @throws IllegalStateException if no tag was set, or the classic key scheme was chosen for a
+   *     {@code RedisClusterClient}
    */
   public MemoLock<V> build() {
     if (tag == null) {
       throw new IllegalStateException("tag is required");
+    }
+    boolean cluster = redis instanceof RedisClusterClient;
+    if (cluster && keyScheme == KeyScheme.classic()) {
+      throw new IllegalStateException(
+          "KeyScheme.classic() cannot run on a RedisClusterClient: it puts a resource's value,"
+              + " lock and failure key in different hash slots, which one script cannot use"
+              + " together; use KeyScheme.cluster() (the default on a cluster client). Classic Go"
+              + " and C# peers speak only the classic layout, so they need a standalone Redis");
     }
     Settings settings =
         new Settings(
             tag,
             lockTimeout != null ? lockTimeout : Duration.ofSeconds(5),
             defaultTtl != null ? defaultTtl : Duration.ofMinutes(5),
-            keyScheme != null ? keyScheme : KeyScheme.classic(),
+            keyScheme != null
+                ? keyScheme
+                : cluster ? KeyScheme.cluster() : KeyScheme.classic(),
             autoRenew == null || autoRenew,
             failurePolicy != null ? failurePolicy : FailurePolicy.PROPAGATE,
             failureTtl,
