@@ -210,6 +210,9 @@ final class ShardedSubscriber implements Channels {
             wake.release();
           }
         });
+    // A node that never connects (dead since the slot map was loaded) never disconnects either:
+    // the topology thread checks it until it is up or its registrations moved.
+    wake.release();
     return node;
   }
 
