@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.ThreadFactory;
 import org.jspecify.annotations.Nullable;
+import redis.clients.jedis.RedisClusterClient;
 import redis.clients.jedis.UnifiedJedis;
 
 /**
@@ -111,7 +112,9 @@ public final class MemoLockBuilder<V> {
 
   /**
    * How keys and channels are named. Default {@link KeyScheme#classic()}, the layout of the
-   * original Go and C# implementations.
+   * original Go and C# implementations, on a standalone client, and {@link KeyScheme#cluster()}
+   * on a {@code RedisClusterClient}, where {@link #build()} refuses the classic scheme (its names
+   * of one resource fall in different hash slots).
    *
    * @param keyScheme the scheme
    * @return this builder
@@ -210,21 +213,32 @@ public final class MemoLockBuilder<V> {
 
   /**
    * @return a new MemoLock
-   * @throws IllegalStateException if no tag was set, or if the Redis server is older than this
-   *     configuration needs (see the README's supported versions)
+   * @throws IllegalStateException if no tag was set, the classic key scheme was chosen for a
+   *     {@code RedisClusterClient}, or the Redis server is older than this configuration needs
+   *     (see the README's supported versions)
    */
   public MemoLock<V> build() {
     if (tag == null) {
       throw new IllegalStateException("tag is required");
     }
-    // Notifications use classic Pub/Sub today; pass true once a configuration uses sharded Pub/Sub.
-    ServerVersionCheck.check(redis, tag, false);
+    boolean cluster = redis instanceof RedisClusterClient;
+    if (cluster && keyScheme == KeyScheme.classic()) {
+      throw new IllegalStateException(
+          "KeyScheme.classic() cannot run on a RedisClusterClient: it puts a resource's value,"
+              + " lock and failure key in different hash slots, which one script cannot use"
+              + " together; use KeyScheme.cluster() (the default on a cluster client). Classic Go"
+              + " and C# peers speak only the classic layout, so they need a standalone Redis");
+    }
+    // Sharded Pub/Sub (a cluster client) needs Redis 7.0; classic Pub/Sub runs on 6.2.
+    ServerVersionCheck.check(redis, tag, cluster);
     Settings settings =
         new Settings(
             tag,
             lockTimeout != null ? lockTimeout : Duration.ofSeconds(5),
             defaultTtl != null ? defaultTtl : Duration.ofMinutes(5),
-            keyScheme != null ? keyScheme : KeyScheme.classic(),
+            keyScheme != null
+                ? keyScheme
+                : cluster ? KeyScheme.cluster() : KeyScheme.classic(),
             autoRenew == null || autoRenew,
             failurePolicy != null ? failurePolicy : FailurePolicy.PROPAGATE,
             failureTtl,

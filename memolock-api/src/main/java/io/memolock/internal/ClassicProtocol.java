@@ -24,15 +24,33 @@ final class ClassicProtocol implements Protocol {
   private static final byte[] ABSENT_PAYLOAD = Bytes.utf8("\0absent");
 
   private final UnifiedJedis redis;
-  private final Subscriber subscriber;
+  private final Channels subscriber;
   private final Scripts.Script storeScript;
+  private final Scripts.Script failScript;
+  private final Scripts.Script absentScript;
   private final byte[] lockTimeoutMs;
 
   ClassicProtocol(
       UnifiedJedis redis, Subscriber subscriber, String storageWriteFragment, long lockTimeoutMs) {
+    this(redis, subscriber, false, storageWriteFragment, lockTimeoutMs);
+  }
+
+  /**
+   * @param sharded whether announcements use {@code SPUBLISH} (see {@link ShardedProtocol})
+   *     rather than {@code PUBLISH}
+   */
+  ClassicProtocol(
+      UnifiedJedis redis,
+      Channels subscriber,
+      boolean sharded,
+      String storageWriteFragment,
+      long lockTimeoutMs) {
     this.redis = redis;
     this.subscriber = subscriber;
-    this.storeScript = Scripts.store(storageWriteFragment);
+    Scripts.Script store = Scripts.store(storageWriteFragment);
+    this.storeScript = sharded ? store.sharded() : store;
+    this.failScript = sharded ? Scripts.FAIL.sharded() : Scripts.FAIL;
+    this.absentScript = sharded ? Scripts.ABSENT.sharded() : Scripts.ABSENT;
     this.lockTimeoutMs = Bytes.ascii(lockTimeoutMs);
   }
 
@@ -87,7 +105,7 @@ final class ClassicProtocol implements Protocol {
   @Override
   public boolean storeAbsence(ResourceKeys keys, byte[] token, long ttlMillis) {
     Object r =
-        Scripts.ABSENT.run(
+        absentScript.run(
             redis,
             keys.all(),
             List.of(
@@ -103,7 +121,7 @@ final class ClassicProtocol implements Protocol {
     String message = failure.message();
     byte[] payload = Bytes.utf8(failure.className() + (message == null ? "" : "\n" + message));
     Object r =
-        Scripts.FAIL.run(
+        failScript.run(
             redis,
             List.of(keys.lock(), keys.failure()),
             List.of(

@@ -87,23 +87,34 @@ final class Commands {
       }
     } catch (CodecException e) {
       throw new CodecException(tag, id, "cannot decode the stored value: " + e.getMessage(), e);
-    } catch (JedisConnectionException e) {
-      if (Thread.currentThread().isInterrupted()) {
-        // A virtual thread's socket is closed when the thread is interrupted during I/O.
-        InterruptedException interrupt = new InterruptedException("interrupted during a command");
-        interrupt.initCause(e);
-        throw new MemoLockInterruptedException(tag, id, interrupt);
-      }
-      throw new MemoLockException(tag, id, "Redis is unreachable: " + e.getMessage(), e);
-    } catch (JedisDataException e) {
-      String message = String.valueOf(e.getMessage());
-      if (message.startsWith("WRONGTYPE")) {
-        throw wrongType(id, e);
-      }
-      throw new MemoLockException(tag, id, "Redis rejected a command: " + message, e);
     } catch (JedisException e) {
-      throw new MemoLockException(tag, id, "Redis client failure: " + e.getMessage(), e);
+      throw translate(id, e);
     }
+  }
+
+  /** A Jedis failure as ours: an interrupt, an outage, a wrong type, a refusal. */
+  private MemoLockException translate(String id, JedisException e) {
+    String message = String.valueOf(e.getMessage());
+    if (e instanceof JedisConnectionException && Thread.currentThread().isInterrupted()) {
+      // A virtual thread's socket is closed when the thread is interrupted during I/O.
+      InterruptedException interrupt = new InterruptedException("interrupted during a command");
+      interrupt.initCause(e);
+      throw new MemoLockInterruptedException(tag, id, interrupt);
+    }
+    if (e instanceof JedisConnectionException) {
+      return new MemoLockException(tag, id, "Redis is unreachable: " + message, e);
+    }
+    if (Outages.isOutage(e)) {
+      // A cluster failing over: the key's primary is down and its replica not promoted yet.
+      return new MemoLockException(
+          tag, id, "Redis is unreachable (a cluster failing over?): " + message, e);
+    }
+    if (e instanceof JedisDataException data) {
+      return message.startsWith("WRONGTYPE")
+          ? wrongType(id, data)
+          : new MemoLockException(tag, id, "Redis rejected a command: " + message, e);
+    }
+    return new MemoLockException(tag, id, "Redis client failure: " + message, e);
   }
 
   /**

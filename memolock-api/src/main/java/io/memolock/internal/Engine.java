@@ -21,6 +21,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.RedisClusterClient;
 import redis.clients.jedis.UnifiedJedis;
 
 /**
@@ -43,9 +44,11 @@ public final class Engine<V> implements MemoLock<V> {
    */
   public Engine(UnifiedJedis redis, Storage<V> storage, Settings settings) {
     SharedClient shared = SharedClient.acquire(redis, settings.maxConcurrentCommands());
+    long lockMs = settings.lockTimeout().toMillis();
     Protocol protocol =
-        new ClassicProtocol(
-            redis, shared.subscriber, storage.writeScript(), settings.lockTimeout().toMillis());
+        redis instanceof RedisClusterClient
+            ? new ShardedProtocol(redis, shared.channels, storage.writeScript(), lockMs)
+            : new ClassicProtocol(redis, shared.channels, false, storage.writeScript(), lockMs);
     this.ctx =
         new EngineContext<>(
             redis,
@@ -157,19 +160,26 @@ public final class Engine<V> implements MemoLock<V> {
 
   /** @return channels the shared subscriber holds state for (for tests of cleanup paths) */
   public int subscribedChannels() {
-    return ctx.shared.subscriber.channelCount();
+    return ctx.shared.channels.channelCount();
   }
 
   /** @return how often the shared subscriber connected (for tests of reconnection) */
   public long subscriberConnects() {
-    return ctx.shared.subscriber.connects();
+    return ctx.shared.channels.connects();
   }
 
   // ---------------------------------------------------------------- hooks for io.memolock.local
 
-  /** @return the shared subscriber connection of this client (for the local tier's hooks) */
+  /**
+   * @return the shared subscriber connection of this client (for the local tier's hooks)
+   * @throws IllegalStateException on a cluster client, which has one sharded connection per node
+   */
   public Subscriber subscriber() {
-    return ctx.shared.subscriber;
+    Subscriber s = ctx.shared.subscriber;
+    if (s == null) {
+      throw new IllegalStateException("a RedisClusterClient has no single subscriber connection");
+    }
+    return s;
   }
 
   /** @return the Redis client */

@@ -15,7 +15,6 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.jspecify.annotations.Nullable;
-import redis.clients.jedis.exceptions.JedisConnectionException;
 
 /**
  * All callers of one id in this process, and the work done for them: the state machine of a
@@ -188,7 +187,7 @@ final class Flight<V> extends FlightRecord<V> {
           // reconnects and sends a resync. Past one lock timeout it gives up with the clear
           // "unreachable" failure.
           if (!listening
-              || !(e.getCause() instanceof JedisConnectionException)
+              || !(e.getCause() != null && Outages.isOutage(e.getCause()))
               || Thread.currentThread().isInterrupted()) {
             throw e;
           }

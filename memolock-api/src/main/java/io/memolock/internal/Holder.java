@@ -73,21 +73,28 @@ final class Holder<V> {
     stop(renewal);
     long ttl = (computed.ttl() != null ? computed.ttl() : ctx.settings.defaultTtl()).toMillis();
     boolean stored;
-    try {
-      // Commands.call already tries a second time on a fresh connection when the first one dies.
-      stored =
-          ctx.commands.call(
-              flight.id,
-              () ->
-                  write == null
-                      ? ctx.protocol.storeAbsence(flight.keys, token, ttl)
-                      : ctx.protocol.store(flight.keys, token, write, ttl));
-    } catch (MemoLockException e) {
-      // A value the callers get must be a value Redis holds, or they are told: they fail with
-      // the cause, and waiters elsewhere are told at once if Redis still listens.
-      ctx.counters.incidents.report(Incidents.Kind.STORE, ctx.tag, flight.id, e);
-      storeFailed(e);
-      return;
+    long outageEnd = System.nanoTime() + ctx.settings.lockTimeout().toNanos();
+    while (true) {
+      try {
+        // Commands.call already tries a second time on a fresh connection when one dies.
+        stored =
+            ctx.commands.call(
+                flight.id,
+                () ->
+                    write == null
+                        ? ctx.protocol.storeAbsence(flight.keys, token, ttl)
+                        : ctx.protocol.store(flight.keys, token, write, ttl));
+        break;
+      } catch (MemoLockException e) {
+        if (StoreRetry.again(ctx, e, outageEnd)) {
+          continue; // an outage (a cluster failing over): owner-checked, so safe to repeat
+        }
+        // A value the callers get must be a value Redis holds, or they are told: they fail
+        // with the cause, and waiters elsewhere are told at once if Redis still listens.
+        ctx.counters.incidents.report(Incidents.Kind.STORE, ctx.tag, flight.id, e);
+        storeFailed(e);
+        return;
+      }
     }
     if (!stored) {
       // The lease was lost and the lock is another holder's, or a fresher value (or absence) was

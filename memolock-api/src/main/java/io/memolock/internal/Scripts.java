@@ -145,10 +145,12 @@ final class Scripts {
 
   /** One script: its text and SHA-1. */
   static final class Script {
+    private final String source;
     private final byte[] text;
     private final byte[] sha;
 
     Script(String text) {
+      this.source = text;
       this.text = text.getBytes(StandardCharsets.UTF_8);
       try {
         this.sha =
@@ -160,6 +162,20 @@ final class Scripts {
       }
     }
 
+    /**
+     * The same script announcing with {@code SPUBLISH} (sharded Pub/Sub, see {@link
+     * ShardedProtocol}): the channel shares the keys' hash slot, so the node that runs the script
+     * is the one that delivers the message, to its shard's subscribers only.
+     */
+    Script sharded() {
+      return new Script(source.replace("redis.call('PUBLISH',", "redis.call('SPUBLISH',"));
+    }
+
+    /**
+     * Runs it with {@code EVALSHA}, and with {@code EVAL} when the node does not know it yet
+     * ({@code NOSCRIPT}: a restarted server, or a replica promoted on a failover, whose script
+     * cache is empty). On a cluster client both go to the node that serves the keys' slot.
+     */
     Object run(UnifiedJedis redis, List<byte[]> keys, List<byte[]> args) {
       try {
         return redis.evalsha(sha, keys, args);

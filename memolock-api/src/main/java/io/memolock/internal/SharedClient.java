@@ -4,11 +4,14 @@ import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.RedisClusterClient;
 import redis.clients.jedis.UnifiedJedis;
 
 /**
- * What every MemoLock on one Redis client shares: the subscriber connection and the bound on
+ * What every MemoLock on one Redis client shares: the subscriber connection(s) and the bound on
  * concurrent commands. Reference-counted; the last MemoLock to close closes the subscriber.
  * Thread-safe.
  */
@@ -17,7 +20,10 @@ final class SharedClient {
   private static final Map<UnifiedJedis, SharedClient> REGISTRY = new IdentityHashMap<>();
 
   final UnifiedJedis redis;
-  final Subscriber subscriber;
+  /** The Pub/Sub connection of a standalone client; null on a cluster client. */
+  final @Nullable Subscriber subscriber;
+  /** Where protocols listen: {@link #subscriber}, or a cluster client's {@link ShardedSubscriber}. */
+  final Channels channels;
   final Semaphore permits;
   /** Holds callers' timeouts while their own threads run commands. */
   final CallerDeadlines deadlines = new CallerDeadlines();
@@ -26,7 +32,11 @@ final class SharedClient {
   private SharedClient(UnifiedJedis redis, int permits) {
     this.redis = redis;
     this.permits = new Semaphore(permits, true);
-    this.subscriber = new Subscriber(redis);
+    this.subscriber = redis instanceof RedisClusterClient ? null : new Subscriber(redis);
+    this.channels =
+        redis instanceof RedisClusterClient cluster
+            ? new ShardedSubscriber(cluster)
+            : Objects.requireNonNull(subscriber);
   }
 
   static SharedClient acquire(UnifiedJedis redis, int maxConcurrentCommands) {
@@ -59,7 +69,7 @@ final class SharedClient {
       REGISTRY_LOCK.unlock();
     }
     if (last) {
-      subscriber.close();
+      channels.close();
       deadlines.close();
     }
   }

@@ -1,13 +1,11 @@
 package io.memolock.internal;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
@@ -28,7 +26,7 @@ import redis.clients.jedis.UnifiedJedis;
  * (never a monitor, so virtual threads do not pin); message callbacks run outside it,
  * connection callbacks inside it (so they are ordered with the connection's state).
  */
-public final class Subscriber {
+public final class Subscriber implements Channels {
 
   /** Receives the events of the channels it listens to. Callbacks must not block. */
   public interface Listener {
@@ -57,40 +55,36 @@ public final class Subscriber {
 
     /** The connection is gone: anything sent to it since it was lost is lost. */
     void onDisconnected();
-  }
 
-  /** One channel's state. Guarded by {@link #lock}. */
-  private static final class Channel {
-    final byte[] raw;
-    final List<Listener> listeners = new CopyOnWriteArrayList<>();
-    /** SUBSCRIBE/UNSUBSCRIBE commands sent on the current connection and not yet acknowledged. */
-    int pending;
-    boolean wanted;
-    boolean resync;
-    CompletableFuture<Void> active = new CompletableFuture<>();
-
-    Channel(String name) {
-      this.raw = name.getBytes(StandardCharsets.UTF_8);
-    }
+    /** The server unsubscribed a wanted {@code channel} by itself (its cluster slot moved). */
+    default void onChannelLost(String channel) {}
   }
 
   private static final long MIN_BACKOFF_MS = 20;
   private static final long MAX_BACKOFF_MS = 2_000;
 
-  private final UnifiedJedis redis;
+  private final PubSubConnection.Factory connections;
   private final ReentrantLock lock = new ReentrantLock();
-  private final Map<String, Channel> channels = new HashMap<>();
+  private final Map<String, SubscribedChannel> channels = new HashMap<>();
   private final List<ConnectionListener> connectionListeners = new ArrayList<>();
   private final String control = "memolock/subscriber:" + UUID.randomUUID();
   private final AtomicLong connects = new AtomicLong();
   private final Thread thread;
-  private @Nullable SubscriberConnection current;
+  private @Nullable PubSubConnection current;
   private boolean closed;
   private final Incidents incidents = new Incidents();
 
   Subscriber(UnifiedJedis redis) {
-    this.redis = redis;
-    this.thread = Thread.ofPlatform().daemon().name("memolock-subscriber").unstarted(this::loop);
+    this(
+        (control, ready, ack, message) ->
+            new SubscriberConnection(redis, control, ready, ack, message),
+        "memolock-subscriber");
+  }
+
+  /** A subscriber over other connections (one cluster primary's, see {@link ShardedSubscriber}). */
+  Subscriber(PubSubConnection.Factory connections, String threadName) {
+    this.connections = connections;
+    this.thread = Thread.ofPlatform().daemon().name(threadName).unstarted(this::loop);
     thread.start();
   }
 
@@ -99,6 +93,7 @@ public final class Subscriber {
    *
    * @return completes when every channel is subscribed on the server
    */
+  @Override
   public CompletableFuture<Void> listen(List<String> names, Listener listener) {
     List<CompletableFuture<Void>> ready = new ArrayList<>(names.size());
     lock.lock();
@@ -108,9 +103,9 @@ public final class Subscriber {
       }
       List<byte[]> toSend = new ArrayList<>();
       for (String name : names) {
-        Channel ch = channels.get(name);
+        SubscribedChannel ch = channels.get(name);
         if (ch == null) {
-          ch = new Channel(name);
+          ch = new SubscribedChannel(name);
           channels.put(name, ch);
         }
         ch.listeners.add(listener);
@@ -134,12 +129,13 @@ public final class Subscriber {
   }
 
   /** Removes a listener; channels left without listeners are unsubscribed. */
+  @Override
   public void unlisten(List<String> names, Listener listener) {
     lock.lock();
     try {
       List<byte[]> toSend = new ArrayList<>();
       for (String name : names) {
-        Channel ch = channels.get(name);
+        SubscribedChannel ch = channels.get(name);
         if (ch == null || !ch.listeners.remove(listener) || !ch.listeners.isEmpty()) {
           continue;
         }
@@ -169,9 +165,9 @@ public final class Subscriber {
         return;
       }
       connectionListeners.add(listener);
-      SubscriberConnection c = current;
+      PubSubConnection c = current;
       if (c != null) {
-        listener.onConnected(c.clientId);
+        listener.onConnected(c.clientId());
       }
     } finally {
       lock.unlock();
@@ -188,8 +184,8 @@ public final class Subscriber {
     }
   }
 
-  /** @return channels this subscriber holds state for (subscribed, or being (un)subscribed) */
-  int channelCount() {
+  @Override
+  public int channelCount() {
     lock.lock();
     try {
       return channels.size();
@@ -198,14 +194,14 @@ public final class Subscriber {
     }
   }
 
-  /** @return how many times the connection was (re-)established */
-  long connects() {
+  @Override
+  public long connects() {
     return connects.get();
   }
 
-  /** Unsubscribes everything, fails pending subscriptions and stops the thread. */
-  void close() {
-    SubscriberConnection c;
+  @Override
+  public void close() {
+    PubSubConnection c;
     List<CompletableFuture<Void>> toFail = new ArrayList<>();
     lock.lock();
     try {
@@ -214,13 +210,13 @@ public final class Subscriber {
       }
       closed = true;
       c = current;
-      for (Channel ch : channels.values()) {
+      for (SubscribedChannel ch : channels.values()) {
         toFail.add(ch.active);
       }
       channels.clear();
       if (c != null) {
         try {
-          c.unsubscribe();
+          c.removeAll();
         } catch (RuntimeException e) {
           problem(e); // the connection is closed below in any case
         }
@@ -242,24 +238,24 @@ public final class Subscriber {
 
   /** Must hold the lock. A failed write means the connection is broken: the loop reconnects. */
   private void send(boolean subscribe, List<byte[]> raws) {
-    SubscriberConnection c = current;
+    PubSubConnection c = current;
     if (raws.isEmpty() || c == null) {
       return;
     }
     try {
       byte[][] array = raws.toArray(byte[][]::new);
       if (subscribe) {
-        c.subscribe(array);
+        c.add(array);
       } else {
-        c.unsubscribe(array);
+        c.remove(array);
       }
     } catch (RuntimeException e) {
       problem(e); // the connection is broken: the loop reconnects and resubscribes
     }
   }
 
-  /** @return connection problems and listener failures seen (logged, rate-limited) */
-  long errors() {
+  @Override
+  public long errors() {
     return incidents.count(Incidents.Kind.SUBSCRIBER);
   }
 
@@ -279,10 +275,10 @@ public final class Subscriber {
   private void loop() {
     long backoff = MIN_BACKOFF_MS;
     while (!isClosed()) {
-      SubscriberConnection connection =
-          new SubscriberConnection(control, this::onReady, this::onAck, this::onMessage);
+      PubSubConnection connection =
+          connections.create(control, this::onReady, this::onAck, this::onMessage);
       try {
-        connection.run(redis);
+        connection.run();
       } catch (Throwable e) {
         // Whatever ended the connection (an outage, a protocol error, an Error thrown by the
         // client), the subscriber survives it: it reconnects and its listeners re-check.
@@ -290,7 +286,7 @@ public final class Subscriber {
           problem(e);
         }
       }
-      if (connection.wasReady) {
+      if (connection.wasReady()) {
         backoff = MIN_BACKOFF_MS;
       }
       disconnected();
@@ -312,7 +308,7 @@ public final class Subscriber {
         connectionListeners.forEach(ConnectionListener::onDisconnected);
       }
       channels.values().removeIf(ch -> !ch.wanted);
-      for (Channel ch : channels.values()) {
+      for (SubscribedChannel ch : channels.values()) {
         ch.pending = 0;
         if (ch.active.isDone()) {
           ch.resync = true;
@@ -323,18 +319,18 @@ public final class Subscriber {
     }
   }
 
-  private void onReady(SubscriberConnection connection) {
+  private void onReady(PubSubConnection connection) {
     lock.lock();
     try {
       if (closed) {
-        connection.unsubscribe();
+        connection.removeAll();
         return;
       }
       current = connection;
       connects.incrementAndGet();
-      connectionListeners.forEach(l -> l.onConnected(connection.clientId));
+      connectionListeners.forEach(l -> l.onConnected(connection.clientId()));
       List<byte[]> toSend = new ArrayList<>();
-      for (Channel ch : channels.values()) {
+      for (SubscribedChannel ch : channels.values()) {
         if (ch.wanted) {
           ch.pending = 1;
           toSend.add(ch.raw);
@@ -351,12 +347,15 @@ public final class Subscriber {
     List<Listener> toResync = List.of();
     lock.lock();
     try {
-      Channel ch = channels.get(name);
+      SubscribedChannel ch = channels.get(name);
       if (ch == null) {
         return;
       }
       if (ch.pending > 0) {
         ch.pending--;
+      } else if (ch.wanted && ch.active.isDone()) {
+        connectionListeners.forEach(l -> l.onChannelLost(name)); // an unrequested unsubscribe
+        return;
       }
       if (ch.pending == 0) {
         if (!ch.wanted) {
@@ -378,7 +377,7 @@ public final class Subscriber {
   }
 
   private void onMessage(String name, byte[] payload) {
-    Channel ch;
+    SubscribedChannel ch;
     lock.lock();
     try {
       ch = channels.get(name);

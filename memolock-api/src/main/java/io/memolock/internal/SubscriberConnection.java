@@ -27,16 +27,15 @@ import redis.clients.jedis.exceptions.JedisException;
  * enters subscribe mode; the reply gives its client id (see {@code
  * Subscriber.ConnectionListener}).
  */
-final class SubscriberConnection extends BinaryJedisPubSub {
+final class SubscriberConnection extends BinaryJedisPubSub implements PubSubConnection {
 
+  private final UnifiedJedis redis;
   private final String control;
-  private final Consumer<SubscriberConnection> onReady;
+  private final Consumer<PubSubConnection> onReady;
   private final Consumer<String> onAck;
   private final BiConsumer<String, byte[]> onMessage;
-  /** Set once the control channel was acknowledged. */
-  boolean wasReady;
-  /** The connection's {@code CLIENT ID}, or -1 if unknown. */
-  long clientId = -1;
+  private volatile boolean wasReady;
+  private volatile long clientId = -1;
 
   /**
    * @param control the subscriber's private control channel
@@ -45,18 +44,20 @@ final class SubscriberConnection extends BinaryJedisPubSub {
    * @param onMessage called with each message (an empty payload for a null message)
    */
   SubscriberConnection(
+      UnifiedJedis redis,
       String control,
-      Consumer<SubscriberConnection> onReady,
+      Consumer<PubSubConnection> onReady,
       Consumer<String> onAck,
       BiConsumer<String, byte[]> onMessage) {
+    this.redis = redis;
     this.control = control;
     this.onReady = onReady;
     this.onAck = onAck;
     this.onMessage = onMessage;
   }
 
-  /** Opens the connection and runs its subscribe loop until it is unsubscribed or fails. */
-  void run(UnifiedJedis redis) {
+  @Override
+  public void run() {
     byte[] controlChannel = control.getBytes(StandardCharsets.UTF_8);
     if (redis instanceof RedisClient client) {
       // What UnifiedJedis.subscribe does, plus HELLO 2 before the connection enters subscribe
@@ -73,6 +74,31 @@ final class SubscriberConnection extends BinaryJedisPubSub {
     } else {
       redis.subscribe(this, controlChannel);
     }
+  }
+
+  @Override
+  public void add(byte[][] channels) {
+    subscribe(channels);
+  }
+
+  @Override
+  public void remove(byte[][] channels) {
+    unsubscribe(channels);
+  }
+
+  @Override
+  public void removeAll() {
+    unsubscribe();
+  }
+
+  @Override
+  public boolean wasReady() {
+    return wasReady;
+  }
+
+  @Override
+  public long clientId() {
+    return clientId;
   }
 
   @Override
@@ -99,8 +125,13 @@ final class SubscriberConnection extends BinaryJedisPubSub {
 
   /** A new connection configured as the pool's are, owned by the subscriber alone. */
   private static Connection dedicatedConnection(RedisClient client) {
+    return dedicatedConnection(client.getPool());
+  }
+
+  /** A new connection made by a pool's factory (configured as its connections are), not pooled. */
+  static Connection dedicatedConnection(redis.clients.jedis.util.Pool<Connection> pool) {
     try {
-      return client.getPool().getFactory().makeObject().getObject();
+      return pool.getFactory().makeObject().getObject();
     } catch (JedisException e) {
       throw e;
     } catch (Exception e) {
@@ -109,7 +140,7 @@ final class SubscriberConnection extends BinaryJedisPubSub {
   }
 
   /** Switches the connection to RESP2 and returns its client id, or -1 if the server refused. */
-  private static long helloResp2(Connection c) {
+  static long helloResp2(Connection c) {
     try {
       c.sendCommand(Protocol.Command.HELLO, "2");
       List<Object> reply = c.getObjectMultiBulkReply();

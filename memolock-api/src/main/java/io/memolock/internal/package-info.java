@@ -29,6 +29,16 @@
  *       then it acquires again and takes over if the holder vanished without a value.
  * </ol>
  *
+ * <h2>On a Redis Cluster</h2>
+ *
+ * The same steps, under {@link io.memolock.spi.KeyScheme#cluster()} (a resource's names share one
+ * hash tag, so each script runs on the slot's primary), through {@link
+ * io.memolock.internal.ShardedProtocol}: the scripts announce with {@code SPUBLISH}, and waiters
+ * listen through the {@link io.memolock.internal.ShardedSubscriber} (one {@code SSUBSCRIBE}
+ * connection per primary; registrations follow their slot to a new owner and resync). {@link
+ * io.memolock.internal.Engine} picks the protocol by the client's type; {@link
+ * io.memolock.internal.Outages} says which cluster failures are ridden out like an outage.
+ *
  * <h2>The states of a request</h2>
  *
  * A {@link io.memolock.internal.Flight} moves through {@code READING → ACQUIRING → (COMPUTING →

@@ -31,12 +31,29 @@ public interface KeyScheme {
    * T/lock:I}, notification channel {@code T/notif:I}; plus MemoLock's failure channel and key
    * {@code T/fail:I} (failures and cached absences), which classic clients never read or listen
    * to. Its names for one resource fall in
-   * different Redis Cluster hash slots, so use it with a standalone Redis.
+   * different Redis Cluster hash slots, so use it with a standalone Redis; a MemoLock refuses it
+   * on a {@code RedisClusterClient}.
    *
    * @return the classic scheme
    */
   static KeyScheme classic() {
     return ClassicKeyScheme.INSTANCE;
+  }
+
+  /**
+   * The layout for Redis Cluster, the default on a {@code RedisClusterClient}: every name of a
+   * resource holds the same hash tag, so its value, lock, failure key and notification channel fall
+   * in one hash slot (one script can use them all, and one shard carries its notifications). For
+   * tag {@code T} and id {@code I}: value {@code {T:I'}}, lock {@code {T:I'}/lock}, notification
+   * channel {@code {T:I'}/notif}, failure key and channel {@code {T:I'}/fail}, where {@code I'} is
+   * {@code I} with each {@code %} written {@code %25} and each {@code }} written {@code %7D} (so no
+   * {@code }} of an id can end the hash tag early, and no two ids share a name). Classic Go and C#
+   * peers do not know these names; they need a standalone Redis and {@link #classic()}.
+   *
+   * @return the cluster scheme
+   */
+  static KeyScheme cluster() {
+    return ClusterKeyScheme.INSTANCE;
   }
 
   /**

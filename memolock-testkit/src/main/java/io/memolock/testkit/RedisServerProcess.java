@@ -40,13 +40,15 @@ public final class RedisServerProcess implements AutoCloseable {
   private final Path binary;
   private final int port;
   private final Path workDir;
+  private final List<String> extraConfig;
   private final ReentrantLock lock = new ReentrantLock();
   private Process process; // guarded by lock; null while stopped
 
-  private RedisServerProcess(Path binary, int port, Path workDir) {
+  private RedisServerProcess(Path binary, int port, Path workDir, List<String> extraConfig) {
     this.binary = binary;
     this.port = port;
     this.workDir = workDir;
+    this.extraConfig = List.copyOf(extraConfig);
   }
 
   /**
@@ -92,11 +94,26 @@ public final class RedisServerProcess implements AutoCloseable {
    * @throws UncheckedIOException if its directory or port cannot be prepared
    */
   public static RedisServerProcess start(Path binary) {
+    return start(binary, List.of());
+  }
+
+  /**
+   * As {@link #start(Path)}, with more lines of configuration after the testkit's own (for
+   * example {@code cluster-enabled yes}); they apply to every {@link #restart()} too.
+   *
+   * @param binary a {@code redis-server} executable
+   * @param extraConfig configuration lines, one directive each
+   * @return the running server
+   * @throws IllegalStateException if it does not start or answer in time (the message has its log)
+   * @throws UncheckedIOException if its directory or port cannot be prepared
+   */
+  public static RedisServerProcess start(Path binary, List<String> extraConfig) {
     RuntimeException last = null;
     for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
       RedisServerProcess server;
       try {
-        server = new RedisServerProcess(binary, freePort(), Files.createTempDirectory("memolock-redis-"));
+        server = new RedisServerProcess(
+                binary, freePort(), Files.createTempDirectory("memolock-redis-"), extraConfig);
       } catch (IOException e) {
         throw new UncheckedIOException("cannot prepare a redis-server run", e);
       }
@@ -269,16 +286,17 @@ public final class RedisServerProcess implements AutoCloseable {
   }
 
   private String config() {
-    return String.join(
-        "\n",
+    List<String> lines = new java.util.ArrayList<>(List.of(
         "bind " + LOOPBACK,
         "port " + port,
         "save \"\"",
         "appendonly no",
         "daemonize no",
         "logfile \"\"",
-        "dir " + quote(workDir.toString()),
-        "");
+        "dir " + quote(workDir.toString())));
+    lines.addAll(extraConfig);
+    lines.add("");
+    return String.join("\n", lines);
   }
 
   /** Must hold the lock. */
@@ -315,7 +333,7 @@ public final class RedisServerProcess implements AutoCloseable {
     }
   }
 
-  private static int freePort() throws IOException {
+  static int freePort() throws IOException {
     try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(LOOPBACK))) {
       return socket.getLocalPort();
     }

@@ -42,7 +42,6 @@ import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.lifecycle.AfterProperty;
 import net.jqwik.api.lifecycle.BeforeProperty;
 import org.jspecify.annotations.Nullable;
-import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.UnifiedJedis;
 
 /**
@@ -68,7 +67,7 @@ public abstract class StorageConformance<V> {
   private static final AtomicLong IDS = new AtomicLong();
 
   private final List<AutoCloseable> opened = new ArrayList<>();
-  private @Nullable RedisClient admin;
+  private @Nullable UnifiedJedis admin;
   private @Nullable MemoLock<V> first;
   private @Nullable MemoLock<V> second;
 
@@ -134,12 +133,42 @@ public abstract class StorageConformance<V> {
 
   // ------------------------------------------------------------------ lifecycle
 
+  /**
+   * A new client of the Redis the suite runs on; the suite closes it. By default a client of {@link
+   * TestRedis#shared()}; a cluster run returns a {@code RedisClusterClient} of a real cluster.
+   *
+   * @return a new client
+   */
+  protected UnifiedJedis newClient() {
+    return TestRedis.shared().newClient();
+  }
+
+  /**
+   * @return the key scheme the suite's MemoLocks use (the default on {@link #newClient()}'s kind of
+   *     client): classic by default
+   */
+  protected KeyScheme keyScheme() {
+    return KeyScheme.classic();
+  }
+
+  /**
+   * @param count how many
+   * @return fresh ids whose value keys a batched read may read together: any on a standalone
+   *     Redis; a cluster run returns ids whose keys share a hash slot
+   */
+  protected List<String> idsReadTogether(int count) {
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      ids.add(newId());
+    }
+    return ids;
+  }
+
   @BeforeProperty
   void openInstances() {
-    TestRedis redis = TestRedis.shared();
-    admin = track(redis.newClient());
-    first = track(newMemoLock(track(redis.newClient())));
-    second = track(newMemoLock(track(redis.newClient())));
+    admin = track(newClient());
+    first = track(newMemoLock(track(newClient())));
+    second = track(newMemoLock(track(newClient())));
   }
 
   @AfterProperty
@@ -150,7 +179,7 @@ public abstract class StorageConformance<V> {
     opened.clear();
   }
 
-  private MemoLock<V> newMemoLock(RedisClient client) {
+  private MemoLock<V> newMemoLock(UnifiedJedis client) {
     return MemoLock.builder(client, storage()).tag(TAG).lockTimeout(Duration.ofSeconds(5)).build();
   }
 
@@ -202,9 +231,10 @@ public abstract class StorageConformance<V> {
           "a storage that does not read in batches says so");
       return;
     }
-    String idA = newId();
-    String idB = newId();
-    String missing = newId();
+    List<String> ids = idsReadTogether(3);
+    String idA = ids.get(0);
+    String idB = ids.get(1);
+    String missing = ids.get(2);
     first().put(idA, a, Duration.ofSeconds(30));
     first().put(idB, b, Duration.ofSeconds(30));
     List<byte[]> keys = new ArrayList<>();
@@ -448,10 +478,10 @@ public abstract class StorageConformance<V> {
 
   /**
    * @param id a resource id
-   * @return the names of its keys in the suite's (classic) key scheme
+   * @return the names of its keys in the suite's key scheme
    */
-  protected static KeyScheme.Keys keys(String id) {
-    return KeyScheme.classic().keys(TAG, id);
+  protected KeyScheme.Keys keys(String id) {
+    return keyScheme().keys(TAG, id);
   }
 
   /** @return a client for inspecting Redis directly */

@@ -1,0 +1,33 @@
+package io.memolock.internal;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Where a protocol hears its channels: the client's one {@link Subscriber} ({@code SUBSCRIBE}, a
+ * standalone Redis) or its {@link ShardedSubscriber} ({@code SSUBSCRIBE}, one connection per
+ * cluster primary). Implementations are thread-safe; see {@link Subscriber} for the contract.
+ */
+interface Channels {
+  /**
+   * Adds a listener to channels.
+   *
+   * @return completes when every channel is subscribed on the server
+   */
+  CompletableFuture<Void> listen(List<String> names, Subscriber.Listener listener);
+
+  /** Removes a listener; channels left without listeners are unsubscribed. */
+  void unlisten(List<String> names, Subscriber.Listener listener);
+
+  /** @return connection problems and listener failures seen (logged, rate-limited) */
+  long errors();
+
+  /** @return channels held (subscribed, or being (un)subscribed), control channels excluded */
+  int channelCount();
+
+  /** @return how many times a connection was (re-)established */
+  long connects();
+
+  /** Unsubscribes everything, fails pending subscriptions and stops the threads. */
+  void close();
+}

@@ -1,0 +1,90 @@
+package io.memolock.internal;
+
+import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+import redis.clients.jedis.Connection;
+import redis.clients.jedis.ConnectionPool;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.Protocol;
+import redis.clients.jedis.RedisClusterClient;
+import redis.clients.jedis.exceptions.JedisConnectionException;
+import redis.clients.jedis.exceptions.JedisException;
+
+/**
+ * Which primary serves each hash slot, as the {@link ShardedSubscriber} last learnt it from {@code
+ * CLUSTER SLOTS}, asked on a connection of its own (made by a node pool's factory, outside the
+ * pool) of the first node that answers. Reads are lock-free (an immutable snapshot in a volatile
+ * field); loads run on the caller's thread. Thread-safe.
+ */
+final class ClusterSlots {
+  private record Snapshot(HostAndPort[] owners, Set<HostAndPort> primaries) {}
+
+  private final RedisClusterClient cluster;
+  private volatile @Nullable Snapshot snapshot;
+
+  ClusterSlots(RedisClusterClient cluster) {
+    this.cluster = cluster;
+  }
+
+  /**
+   * @param slot a hash slot
+   * @return its primary as last loaded (loading once if nothing was), or null if none serves it
+   * @throws JedisException if nothing was loaded yet and no node answers
+   */
+  @Nullable HostAndPort owner(int slot) {
+    Snapshot s = snapshot;
+    if (s == null) {
+      load();
+      s = snapshot;
+    }
+    return s == null ? null : s.owners()[slot];
+  }
+
+  /** @return whether the node served a slot at the last load */
+  boolean isPrimary(HostAndPort node) {
+    Snapshot s = snapshot;
+    return s != null && s.primaries().contains(node);
+  }
+
+  /**
+   * Loads the slot map from the first node that answers.
+   *
+   * @throws JedisException if none does
+   */
+  void load() {
+    JedisException last = null;
+    for (Map.Entry<String, ConnectionPool> node : cluster.getClusterNodes().entrySet()) {
+      try (Connection c = SubscriberConnection.dedicatedConnection(node.getValue())) {
+        c.sendCommand(Protocol.Command.CLUSTER, "SLOTS");
+        snapshot = parse(c.getObjectMultiBulkReply(), c.getHostAndPort());
+        return;
+      } catch (JedisException e) {
+        last = e; // a node that is down: ask the next
+      }
+    }
+    throw last != null ? last : new JedisConnectionException("the cluster client knows no node");
+  }
+
+  private static Snapshot parse(List<Object> reply, HostAndPort asked) {
+    HostAndPort[] owners = new HostAndPort[SlotTags.SLOTS];
+    Set<HostAndPort> primaries = new HashSet<>();
+    for (Object entry : reply) {
+      List<?> range = (List<?>) entry;
+      int from = ((Long) range.get(0)).intValue();
+      int to = ((Long) range.get(1)).intValue();
+      List<?> primary = (List<?>) range.get(2);
+      String host = new String((byte[]) primary.get(0), StandardCharsets.UTF_8);
+      HostAndPort node =
+          new HostAndPort(host.isEmpty() ? asked.getHost() : host, ((Long) primary.get(1)).intValue());
+      primaries.add(node);
+      for (int slot = from; slot <= to; slot++) {
+        owners[slot] = node;
+      }
+    }
+    return new Snapshot(owners, Set.copyOf(primaries));
+  }
+}

@@ -1,0 +1,130 @@
+package io.memolock.internal;
+
+import java.nio.charset.StandardCharsets;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
+import redis.clients.jedis.BinaryJedisShardedPubSub;
+import redis.clients.jedis.Connection;
+import redis.clients.jedis.ConnectionPool;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.Protocol;
+import redis.clients.jedis.exceptions.JedisConnectionException;
+
+/**
+ * One sharded Pub/Sub connection to one cluster primary ({@code SSUBSCRIBE}), for the per-node
+ * {@link Subscriber} of a {@link ShardedSubscriber}. It is made by the node pool's factory (same
+ * credentials and TLS as the pool's connections, but outside the pool), switched to RESP2, and
+ * asks the node which slots it serves ({@code CLUSTER NODES}): its control channel carries a hash
+ * tag of one of them, so the node accepts it. A node that serves no slot (a replica now) fails the
+ * connection; so does a {@code MOVED} reply to a subscription, and the subscriber's listeners hear
+ * about both (the sharded subscriber then moves the channels). Thread confinement as {@link
+ * PubSubConnection} says.
+ */
+final class ShardConnection extends BinaryJedisShardedPubSub implements PubSubConnection {
+  private final ConnectionPool pool;
+  private final HostAndPort node;
+  private final String controlBase;
+  private final Consumer<PubSubConnection> onReady;
+  private final Consumer<String> onAck;
+  private final BiConsumer<String, byte[]> onMessage;
+  private volatile @Nullable String control;
+  private volatile boolean wasReady;
+  private volatile long clientId = -1;
+
+  ShardConnection(
+      ConnectionPool pool,
+      HostAndPort node,
+      String controlBase,
+      Consumer<PubSubConnection> onReady,
+      Consumer<String> onAck,
+      BiConsumer<String, byte[]> onMessage) {
+    this.pool = pool;
+    this.node = node;
+    this.controlBase = controlBase;
+    this.onReady = onReady;
+    this.onAck = onAck;
+    this.onMessage = onMessage;
+  }
+
+  @Override
+  public void run() {
+    Connection c = SubscriberConnection.dedicatedConnection(pool);
+    try {
+      clientId = SubscriberConnection.helloResp2(c);
+      String name = controlBase + "{" + SlotTags.forSlot(firstServedSlot(c)) + "}";
+      control = name;
+      proceed(c, name.getBytes(StandardCharsets.UTF_8));
+    } finally {
+      c.close(); // not pooled: closing disconnects
+    }
+  }
+
+  /** The first slot the node says it serves. */
+  private int firstServedSlot(Connection c) {
+    c.sendCommand(Protocol.Command.CLUSTER, "NODES");
+    String nodes = c.getBulkReply();
+    for (String line : nodes.split("\n")) {
+      String[] f = line.trim().split(" ");
+      if (f.length < 3 || !f[2].contains("myself")) {
+        continue;
+      }
+      for (int i = 8; f[2].contains("master") && i < f.length; i++) {
+        if (!f[i].startsWith("[")) {
+          return Integer.parseInt(f[i].split("-")[0]);
+        }
+      }
+    }
+    throw new JedisConnectionException(node + " serves no hash slot (a replica now?)");
+  }
+
+  @Override
+  public void add(byte[][] channels) {
+    ssubscribe(channels);
+  }
+
+  @Override
+  public void remove(byte[][] channels) {
+    sunsubscribe(channels);
+  }
+
+  @Override
+  public void removeAll() {
+    sunsubscribe();
+  }
+
+  @Override
+  public boolean wasReady() {
+    return wasReady;
+  }
+
+  @Override
+  public long clientId() {
+    return clientId;
+  }
+
+  @Override
+  public void onSSubscribe(byte[] channel, int subscribedChannels) {
+    String name = new String(channel, StandardCharsets.UTF_8);
+    if (name.equals(control)) {
+      wasReady = true;
+      onReady.accept(this);
+    } else {
+      onAck.accept(name);
+    }
+  }
+
+  @Override
+  public void onSUnsubscribe(byte[] channel, int subscribedChannels) {
+    String name = new String(channel, StandardCharsets.UTF_8);
+    if (!name.equals(control)) {
+      onAck.accept(name);
+    }
+  }
+
+  @Override
+  public void onSMessage(byte[] channel, byte @Nullable [] message) {
+    onMessage.accept(
+        new String(channel, StandardCharsets.UTF_8), message == null ? new byte[0] : message);
+  }
+}

@@ -1,0 +1,89 @@
+package io.memolock.internal;
+
+import io.memolock.spi.Storage;
+import java.util.concurrent.CompletableFuture;
+import redis.clients.jedis.UnifiedJedis;
+
+/**
+ * The protocol on a Redis Cluster: the classic protocol's scripts and results (acquire, refresh,
+ * renew, release, store, absence, failure; see {@link ClassicProtocol} and {@link Scripts}), with
+ * two differences. Announcements use {@code SPUBLISH} instead of {@code PUBLISH}: a classic publish
+ * on a cluster is broadcast to every node over the cluster bus, a sharded one reaches only the
+ * shard that serves the channel's slot, which the cluster key scheme makes the slot of the
+ * resource's keys. And channels are heard through the client's {@link ShardedSubscriber} ({@code
+ * SSUBSCRIBE} on the slot's primary), which follows the slot across failovers and migrations.
+ *
+ * <p>A sharded message is never heard by a plain {@code SUBSCRIBE}r, nor a classic one by an
+ * {@code SSUBSCRIBE}r: every process on one cluster must speak this protocol (every MemoLock on a
+ * {@code RedisClusterClient} does). Thread-safe; holds no per-resource state.
+ */
+final class ShardedProtocol implements Protocol {
+  private final ClassicProtocol scripts;
+  private final Channels subscriber;
+
+  ShardedProtocol(
+      UnifiedJedis redis, Channels subscriber, String storageWriteFragment, long lockTimeoutMs) {
+    this.scripts = new ClassicProtocol(redis, subscriber, true, storageWriteFragment, lockTimeoutMs);
+    this.subscriber = subscriber;
+  }
+
+  @Override
+  public Acquisition acquire(ResourceKeys keys, byte[] token) {
+    return scripts.acquire(keys, token);
+  }
+
+  @Override
+  public boolean refresh(ResourceKeys keys, byte[] token, long expiresWithinMillis) {
+    return scripts.refresh(keys, token, expiresWithinMillis);
+  }
+
+  @Override
+  public boolean renew(ResourceKeys keys, byte[] token, long millis) {
+    return scripts.renew(keys, token, millis);
+  }
+
+  @Override
+  public boolean release(ResourceKeys keys, byte[] token) {
+    return scripts.release(keys, token);
+  }
+
+  @Override
+  public boolean store(ResourceKeys keys, byte[] token, Storage.Write write, long ttlMillis) {
+    return scripts.store(keys, token, write, ttlMillis);
+  }
+
+  @Override
+  public boolean storeAbsence(ResourceKeys keys, byte[] token, long ttlMillis) {
+    return scripts.storeAbsence(keys, token, ttlMillis);
+  }
+
+  @Override
+  public boolean fail(ResourceKeys keys, byte[] token, Failed failure, long failureTtlMillis) {
+    return scripts.fail(keys, token, failure, failureTtlMillis);
+  }
+
+  @Override
+  public void invalidate(ResourceKeys keys) {
+    scripts.invalidate(keys); // one DEL: the value and failure key share a slot
+  }
+
+  @Override
+  public CompletableFuture<Void> listen(ResourceKeys keys, Subscriber.Listener listener) {
+    return subscriber.listen(keys.names().channels(), listener);
+  }
+
+  @Override
+  public void unlisten(ResourceKeys keys, Subscriber.Listener listener) {
+    subscriber.unlisten(keys.names().channels(), listener);
+  }
+
+  @Override
+  public Signal classify(ResourceKeys keys, String channel, byte[] payload) {
+    return scripts.classify(keys, channel, payload);
+  }
+
+  @Override
+  public long subscriberErrors() {
+    return subscriber.errors();
+  }
+}
