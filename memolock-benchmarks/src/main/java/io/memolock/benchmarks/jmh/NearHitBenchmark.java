@@ -31,7 +31,8 @@ import redis.clients.jedis.params.SetParams;
  * every hit makes the early-refresh decision (never due this far from expiry); {@code
  * nearGetIfPresent} the same near copy without a computation. {@code clockRead} is one {@code
  * System.nanoTime()}: a near hit must read the clock once (a near copy never outlives the value in
- * Redis), so it is the floor of a hit above {@code bareCaffeine}. Not thread-safe: JMH's state.
+ * Redis), so it is the floor of a hit above {@code bareCaffeine}; {@code bareCaffeineExpiring} is
+ * Caffeine with a TTL of its own ({@code expireAfterWrite}), which reads the clock on every hit too. Not thread-safe: JMH's state.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -44,6 +45,7 @@ public class NearHitBenchmark {
   private MemoLock<String> remote;
   private LocalTier<String> tier;
   private Cache<String, String> caffeine;
+  private Cache<String, String> caffeineExpiring;
 
   /** Starts (or finds) Redis, caches the value and lets the tier hold it. */
   @Setup(Level.Trial)
@@ -79,6 +81,9 @@ public class NearHitBenchmark {
     }
     caffeine = Caffeine.newBuilder().maximumSize(10_000).build();
     caffeine.put("key", value);
+    caffeineExpiring =
+        Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(Duration.ofHours(1)).build();
+    caffeineExpiring.put("key", value);
   }
 
   /** Stops what setUp started. */
@@ -127,6 +132,12 @@ public class NearHitBenchmark {
   @Benchmark
   public String bareCaffeine() {
     return caffeine.getIfPresent("key");
+  }
+
+  /** @return the value, from a bare Caffeine cache with a TTL (it reads the clock on every hit) */
+  @Benchmark
+  public String bareCaffeineExpiring() {
+    return caffeineExpiring.getIfPresent("key");
   }
 
   /** @return the value, from Redis through MemoLock without the tier */
