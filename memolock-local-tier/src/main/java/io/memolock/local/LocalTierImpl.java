@@ -86,9 +86,9 @@ final class LocalTierImpl<V> implements LocalTier<V> {
     String key = nearKey(id);
     Objects.requireNonNull(computation, "computation");
     requirePositive(timeout);
-    V near = hit(id, key, computation);
-    if (near != null) {
-      return near;
+    V held = hit(id, key, computation);
+    if (held != null) {
+      return held;
     }
     return Objects.requireNonNull(
         fill(id, key, () -> engine.get(id, timeout, times.timed(id, computation)), computation));
@@ -103,9 +103,9 @@ final class LocalTierImpl<V> implements LocalTier<V> {
     String key = nearKey(id);
     Objects.requireNonNull(computation, "computation");
     requirePositive(timeout);
-    V near = hit(id, key, computation);
-    if (near != null) {
-      return Optional.of(near);
+    V held = hit(id, key, computation);
+    if (held != null) {
+      return Optional.of(held);
     }
     return Optional.ofNullable(
         fill(
@@ -126,19 +126,20 @@ final class LocalTierImpl<V> implements LocalTier<V> {
     String key = nearKey(id);
     Objects.requireNonNull(trigger, "trigger");
     requirePositive(timeout);
-    V near = hit(id, key, null);
-    if (near != null) {
-      return near;
+    V held = hit(id, key, null);
+    if (held != null) {
+      return held;
     }
-    return Objects.requireNonNull(fill(id, key, () -> engine.getExternal(id, timeout, trigger), null));
+    return Objects.requireNonNull(
+        fill(id, key, () -> engine.getExternal(id, timeout, trigger), null));
   }
 
   @Override
   public Optional<V> getIfPresent(String id) {
     String key = nearKey(id);
-    V near = hit(id, key, null);
-    if (near != null) {
-      return Optional.of(near);
+    V held = hit(id, key, null);
+    if (held != null) {
+      return Optional.of(held);
     }
     return Optional.ofNullable(fill(id, key, () -> engine.getIfPresent(id).orElse(null), null));
   }
