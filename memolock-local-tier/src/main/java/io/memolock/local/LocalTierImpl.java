@@ -43,6 +43,7 @@ final class LocalTierImpl<V> implements LocalTier<V> {
   private final Engine<V> engine;
   private final String tag;
   private final NearKeys keys;
+  private final ComputationTimes<V> times;
   private final double beta;
   private final Ticker ticker;
   private final ThreadFactory threads;
@@ -62,6 +63,7 @@ final class LocalTierImpl<V> implements LocalTier<V> {
     this.tag = engine.tag();
     this.keys = new NearKeys(engine.settings().keyScheme(), tag);
     this.beta = beta;
+    this.times = new ComputationTimes<>(engine, keys, beta, ticker);
     this.ticker = ticker;
     this.threads = threads;
     this.near = new NearCache<>(maximumSize, ticker);
@@ -84,8 +86,12 @@ final class LocalTierImpl<V> implements LocalTier<V> {
     String key = nearKey(id);
     Objects.requireNonNull(computation, "computation");
     requirePositive(timeout);
+    V held = hit(id, key, computation);
+    if (held != null) {
+      return held;
+    }
     return Objects.requireNonNull(
-        nearOrFill(id, key, () -> engine.get(id, timeout, timed(id, computation)), computation));
+        fill(id, key, () -> engine.get(id, timeout, times.timed(id, computation)), computation));
   }
 
   /**
@@ -97,11 +103,15 @@ final class LocalTierImpl<V> implements LocalTier<V> {
     String key = nearKey(id);
     Objects.requireNonNull(computation, "computation");
     requirePositive(timeout);
+    V held = hit(id, key, computation);
+    if (held != null) {
+      return Optional.of(held);
+    }
     return Optional.ofNullable(
-        nearOrFill(
+        fill(
             id,
             key,
-            () -> engine.find(id, timeout, timed(id, computation)).orElse(null),
+            () -> engine.find(id, timeout, times.timed(id, computation)).orElse(null),
             computation));
   }
 
@@ -116,15 +126,22 @@ final class LocalTierImpl<V> implements LocalTier<V> {
     String key = nearKey(id);
     Objects.requireNonNull(trigger, "trigger");
     requirePositive(timeout);
+    V held = hit(id, key, null);
+    if (held != null) {
+      return held;
+    }
     return Objects.requireNonNull(
-        nearOrFill(id, key, () -> engine.getExternal(id, timeout, trigger), null));
+        fill(id, key, () -> engine.getExternal(id, timeout, trigger), null));
   }
 
   @Override
   public Optional<V> getIfPresent(String id) {
     String key = nearKey(id);
-    return Optional.ofNullable(
-        nearOrFill(id, key, () -> engine.getIfPresent(id).orElse(null), null));
+    V held = hit(id, key, null);
+    if (held != null) {
+      return Optional.of(held);
+    }
+    return Optional.ofNullable(fill(id, key, () -> engine.getIfPresent(id).orElse(null), null));
   }
 
   @Override
@@ -202,23 +219,32 @@ final class LocalTierImpl<V> implements LocalTier<V> {
   // ---------------------------------------------------------------- near hits and misses
 
   /**
-   * The near copy of the key, counted as a hit (and, with a computation, perhaps refreshed early);
-   * else a miss, read through the wrapped MemoLock by {@link #fill}.
+   * The near copy's value, counted as a hit (and, with a computation, perhaps refreshed early), or
+   * {@code null} for a miss (not counted here: {@link #fill} counts it). A near copy exists only
+   * for an id that the wrapped MemoLock accepted when it was filled, so a hit needs no validation
+   * of the id: an invalid one always misses and the wrapped MemoLock rejects it. One clock read for
+   * a value with a TTL (its expiry, and whether early refresh may be due), none without.
    *
    * @param computation the computation that refreshes the value early, or null for none
    */
-  private @Nullable V nearOrFill(
-      String id, String key, Supplier<@Nullable V> read, @Nullable Computation<V> computation) {
-    Entry<V> entry = near.get(key);
-    if (entry != null) {
-      hits.increment();
-      if (computation != null) {
-        maybeRefresh(id, key, entry, computation);
-      }
-      return entry.value;
+  private @Nullable V hit(String id, String key, @Nullable Computation<V> computation) {
+    Entry<V> entry = near.peek(key);
+    if (entry == null) {
+      return null;
     }
-    misses.increment();
-    return fill(id, key, read, computation);
+    long expiresAt = entry.expiresAt;
+    if (expiresAt != Entry.NEVER) {
+      long now = ticker.read();
+      if (now - expiresAt >= 0) {
+        near.expire(key, entry);
+        return null;
+      }
+      if (computation != null && now - entry.drawFrom >= 0) {
+        maybeRefresh(id, key, entry, computation, now);
+      }
+    }
+    hits.increment();
+    return entry.value;
   }
 
   /**
@@ -227,6 +253,7 @@ final class LocalTierImpl<V> implements LocalTier<V> {
    */
   private @Nullable V fill(
       String id, String key, Supplier<@Nullable V> read, @Nullable Computation<V> computation) {
+    misses.increment();
     NearCache.Fill fill = keys.tracked(key) ? near.begin(key) : null;
     if (fill == null) {
       return read.get();
@@ -239,7 +266,7 @@ final class LocalTierImpl<V> implements LocalTier<V> {
       long sentAt = ticker.read();
       long[] ttlAndDelta;
       try {
-        ttlAndDelta = ttlAndDelta(id, key);
+        ttlAndDelta = times.ttlAndDelta(id);
       } catch (MemoLockException e) {
         return value; // not kept; the caller has its value (an interrupt stays flagged)
       }
@@ -247,14 +274,16 @@ final class LocalTierImpl<V> implements LocalTier<V> {
       if (pttl == -2 || pttl == 0) {
         return value; // gone, or about to go
       }
+      long expiresAt = pttl < 0 ? Entry.NEVER : sentAt + TimeUnit.MILLISECONDS.toNanos(pttl);
+      long delta = ttlAndDelta[1];
       Entry<V> entry =
-          new Entry<>(
-              value,
-              pttl < 0 ? Entry.NEVER : sentAt + TimeUnit.MILLISECONDS.toNanos(pttl),
-              ttlAndDelta[1]);
+          new Entry<>(value, expiresAt, delta, XFetch.earliestDue(sentAt, expiresAt, delta, beta));
       near.complete(fill, entry);
-      if (computation != null) {
-        maybeRefresh(id, key, entry, computation);
+      if (computation != null && expiresAt != Entry.NEVER) {
+        long now = ticker.read();
+        if (now - entry.drawFrom >= 0) {
+          maybeRefresh(id, key, entry, computation, now);
+        }
       }
       return value;
     } finally {
@@ -262,64 +291,21 @@ final class LocalTierImpl<V> implements LocalTier<V> {
     }
   }
 
-  /** One pipelined round trip: the value's PTTL and its recorded computation time. */
-  private long[] ttlAndDelta(String id, String key) {
-    return engine.command(
-        id,
-        () -> {
-          try (AbstractPipeline p = engine.client().pipelined()) {
-            Response<Long> pttl = p.pttl(keys.valueKey(id));
-            Response<String> delta = beta > 0 ? p.get(keys.deltaKey(id)) : null;
-            p.sync();
-            return new long[] {pttl.get(), delta == null ? 0 : parseDelta(delta.get())};
-          }
-        });
-  }
-
-  private static long parseDelta(@Nullable String millis) {
-    if (millis == null) {
-      return 0;
-    }
-    try {
-      return TimeUnit.MILLISECONDS.toNanos(Math.max(0, Long.parseLong(millis.trim())));
-    } catch (NumberFormatException e) {
-      return 0; // someone else's data: no early refresh
-    }
-  }
-
   // ---------------------------------------------------------------- refresh before expiry
 
-  /** Wraps a computation to measure it and record its duration beside the value. */
-  private Computation<V> timed(String id, Computation<V> computation) {
-    if (beta <= 0) {
-      return computation;
-    }
-    return lease -> {
-      long start = ticker.read();
-      Computed<V> computed = computation.compute(lease);
-      long elapsed = ticker.read() - start;
-      if (computed != null) {
-        Duration ttl = computed.ttl() != null ? computed.ttl() : engine.settings().defaultTtl();
-        long millis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(elapsed + 999_999));
-        try {
-          SetParams px = SetParams.setParams().px(ttl.toMillis());
-          engine.command(
-              id, () -> engine.client().set(keys.deltaKey(id), Long.toString(millis), px));
-        } catch (MemoLockInterruptedException e) {
-          throw e;
-        } catch (MemoLockException e) {
-          // Only a hint for early refresh: the value itself is unaffected.
-        }
-      }
-      return computed;
-    };
-  }
-
-  private void maybeRefresh(String id, String key, Entry<V> entry, Computation<V> computation) {
-    if (beta <= 0 || entry.deltaNanos <= 0 || entry.expiresAt == Entry.NEVER || closed) {
+  /**
+   * XFetch's decision for one caller, from {@link Entry#drawFrom} on (before it no draw can be
+   * due), and the background refresh if it is due.
+   */
+  private void maybeRefresh(
+      String id, String key, Entry<V> entry, Computation<V> computation, long now) {
+    if (beta <= 0
+        || entry.deltaNanos <= 0
+        || entry.expiresAt == Entry.NEVER
+        || entry.refreshTried()
+        || closed) {
       return;
     }
-    long now = ticker.read();
     if (!XFetch.due(
         now, entry.expiresAt, entry.deltaNanos, beta, ThreadLocalRandom.current().nextDouble())) {
       return;
@@ -343,7 +329,7 @@ final class LocalTierImpl<V> implements LocalTier<V> {
 
   private void refresh(String id, String key, Duration expiresWithin, Computation<V> computation) {
     try {
-      if (engine.refresh(id, expiresWithin, timed(id, computation))) {
+      if (engine.refresh(id, expiresWithin, times.timed(id, computation))) {
         refreshes.increment();
         // The new value is in Redis: drop the old copy now rather than when the invalidation
         // message arrives, so this JVM does not start a second refresh of it meanwhile.

@@ -14,7 +14,8 @@ import io.memolock.Metrics;
  *     or Redis was flushed
  * @param refreshes early recomputations this process ran and stored (refresh before expiry)
  * @param refreshFailures early recomputations this process started that failed
- * @param estimatedSize near entries held now (approximate)
+ * @param estimatedSize near entries held now (approximate; may count expired copies not yet dropped,
+ *     which are never served)
  * @param active whether the near cache serves now: false while the invalidation stream is being
  *     (re-)established, when every call goes to Redis
  * @param remote the wrapped MemoLock's counters (calls that reached Redis)

@@ -111,4 +111,20 @@ class NearCacheTest {
     fill("k", "after");
     assertEquals("after", near.get("k").value);
   }
+
+  @Test
+  void peekLeavesTheExpiryCheckToTheCallerAndExpireDropsOnlyThatEntry() {
+    near.goLive();
+    NearCache.Fill f = near.begin("k");
+    Entry<String> old = new Entry<>("old", time.get() + 10, 0);
+    near.complete(f, old);
+    near.end(f);
+    time.addAndGet(10);
+    assertSame(old, near.peek("k"), "peek does not check the expiry");
+    fill("k", "new"); // a newer copy replaced it meanwhile
+    near.expire("k", old);
+    assertEquals("new", near.get("k").value);
+    near.goDown();
+    assertNull(near.peek("k"));
+  }
 }

@@ -55,4 +55,30 @@ class XFetchTest {
     }
     assertTrue(seen);
   }
+
+  @Test
+  void noDrawIsDueBeforeTheEarliestDueTime() {
+    double largest = 1.0 - 0x1.0p-53; // the largest ThreadLocalRandom.nextDouble()
+    for (double beta : new double[] {0.01, 1, 3}) {
+      for (long delta : new long[] {1, MS, 100 * MS, 5_000 * MS}) {
+        long expiry = 3_600_000 * MS;
+        long from = XFetch.earliestDue(0, expiry, delta, beta);
+        assertTrue(from >= 0 && from <= expiry);
+        assertFalse(XFetch.due(from - 1, expiry, delta, beta, largest), beta + " " + delta);
+        assertTrue(
+            from == 0 || XFetch.due(from + (long) Math.ceil(delta * beta), expiry, delta, beta, largest),
+            "soon after it a draw can be due");
+      }
+    }
+  }
+
+  @Test
+  void theEarliestDueTimeIsTheFillWhenTheWindowCoversTheLifeAndExpiryWhenNeverEarly() {
+    assertEquals(5, XFetch.earliestDue(5, 30_000 * MS, 5 * MS, 1e9));
+    assertEquals(30_000 * MS, XFetch.earliestDue(5, 30_000 * MS, 0, 1));
+    assertEquals(30_000 * MS, XFetch.earliestDue(5, 30_000 * MS, 5 * MS, 0));
+    assertEquals(Entry.NEVER, XFetch.earliestDue(5, Entry.NEVER, 5 * MS, 1));
+    long now = -7_000_000_000_000L; // the ticker may be negative
+    assertEquals(now + 1_000 * MS - 37 * MS, XFetch.earliestDue(now, now + 1_000 * MS, MS, 1));
+  }
 }

@@ -1,0 +1,91 @@
+package io.memolock.local;
+
+import com.github.benmanes.caffeine.cache.Ticker;
+import io.memolock.Computation;
+import io.memolock.Computed;
+import io.memolock.MemoLockException;
+import io.memolock.MemoLockInterruptedException;
+import io.memolock.internal.Engine;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
+import redis.clients.jedis.AbstractPipeline;
+import redis.clients.jedis.Response;
+import redis.clients.jedis.params.SetParams;
+
+/**
+ * The computation times that early refresh needs, kept in Redis beside the values (see {@link
+ * LocalTierBuilder#refreshBeta}): recorded by the computation's caller, read with the value's TTL
+ * on a near miss. Immutable, so thread-safe.
+ *
+ * @param <V> the value type
+ */
+final class ComputationTimes<V> {
+  private final Engine<V> engine;
+  private final NearKeys keys;
+  private final double beta;
+  private final Ticker ticker;
+
+  ComputationTimes(Engine<V> engine, NearKeys keys, double beta, Ticker ticker) {
+    this.engine = engine;
+    this.keys = keys;
+    this.beta = beta;
+    this.ticker = ticker;
+  }
+
+  /**
+   * One pipelined round trip: the value's PTTL and its recorded computation time.
+   *
+   * @return {PTTL in milliseconds (-2: no key, -1: no TTL), computation time in nanoseconds (0 if
+   *     unknown, or with beta 0)}
+   */
+  long[] ttlAndDelta(String id) {
+    return engine.command(
+        id,
+        () -> {
+          try (AbstractPipeline p = engine.client().pipelined()) {
+            Response<Long> pttl = p.pttl(keys.valueKey(id));
+            Response<String> delta = beta > 0 ? p.get(keys.deltaKey(id)) : null;
+            p.sync();
+            return new long[] {pttl.get(), delta == null ? 0 : parseDelta(delta.get())};
+          }
+        });
+  }
+
+  private static long parseDelta(@Nullable String millis) {
+    if (millis == null) {
+      return 0;
+    }
+    try {
+      return TimeUnit.MILLISECONDS.toNanos(Math.max(0, Long.parseLong(millis.trim())));
+    } catch (NumberFormatException e) {
+      return 0; // someone else's data: no early refresh
+    }
+  }
+
+  /** Wraps a computation to measure it and record its duration beside the value. */
+  Computation<V> timed(String id, Computation<V> computation) {
+    if (beta <= 0) {
+      return computation;
+    }
+    return lease -> {
+      long start = ticker.read();
+      Computed<V> computed = computation.compute(lease);
+      long elapsed = ticker.read() - start;
+      if (computed != null) {
+        Duration ttl = computed.ttl() != null ? computed.ttl() : engine.settings().defaultTtl();
+        long millis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(elapsed + 999_999));
+        try {
+          SetParams px = SetParams.setParams().px(ttl.toMillis());
+          engine.command(
+              id, () -> engine.client().set(keys.deltaKey(id), Long.toString(millis), px));
+        } catch (MemoLockInterruptedException e) {
+          throw e;
+        } catch (MemoLockException e) {
+          // Only a hint for early refresh: the value itself is unaffected.
+        }
+      }
+      return computed;
+    };
+  }
+}
