@@ -16,14 +16,18 @@ import org.jspecify.annotations.Nullable;
  * still running when the deadline passes, one timer thread interrupts the caller. On a virtual
  * thread an interrupt ends a blocking socket read at once (the JDK closes the socket; the pool then
  * drops that connection), and it ends a wait for a permit or a batched read, so the caller returns
- * at its own timeout whatever the command is doing. Platform threads do not run commands under a
- * deadline: the engine hands their first read to a virtual thread instead.
+ * at its own timeout whatever the command is doing. A platform thread's blocking socket read
+ * ignores the interrupt (the JDK cannot end it), so there it ends at the client's socket timeout;
+ * its waits for a permit or a batch still end at the deadline.
  *
  * <p>The race between the timer and a command that ends just in time is settled by one state per
  * arming: the caller's {@link Armed#disarm} and the timer both try to move it from {@code ARMED};
  * when the timer wins, {@code disarm} waits until its interrupt has been delivered and clears it,
- * so no stray interrupt outlives the call. Arming costs a skip-list insert and remove; the timer
- * thread starts on first use, parks while nothing is due, and stops with {@link #close}.
+ * so no stray interrupt outlives the call. Arming costs a skip-list insert and remove, and never a
+ * thread wake-up on the hit path: while anything is armed the timer wakes every {@link #TICK_NANOS}
+ * (or at the earliest deadline, if sooner), so a deadline fires at most one tick late; with nothing
+ * armed it parks until the next arming. The timer thread starts on first use and stops with {@link
+ * #close}.
  *
  * <p>Thread-safe.
  */
@@ -32,6 +36,8 @@ final class CallerDeadlines {
   private static final int FIRING = 1;
   private static final int FIRED = 2;
   private static final int DONE = 3;
+  /** How often the timer looks at the armed deadlines while any exist. */
+  static final long TICK_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(5);
 
   private final AtomicLong sequence = new AtomicLong();
   private final ConcurrentSkipListSet<Armed> armed =
@@ -40,6 +46,8 @@ final class CallerDeadlines {
   private final ReentrantLock startLock = new ReentrantLock();
   private volatile @Nullable Thread timer;
   private volatile boolean closed;
+  /** Set while the timer parks with nothing armed: the next arming must wake it. */
+  private volatile boolean sleeping;
 
   /** One armed deadline. */
   final class Armed {
@@ -90,8 +98,8 @@ final class CallerDeadlines {
     if (t == null) {
       t = startTimer();
     }
-    if (t != null && firstOrNull() == a) {
-      LockSupport.unpark(t); // the timer may be parked until a later deadline
+    if (t != null && sleeping) {
+      LockSupport.unpark(t); // the timer parks without end only while nothing is armed
     }
     return a;
   }
@@ -123,12 +131,16 @@ final class CallerDeadlines {
     while (!closed) {
       Armed head = armed.isEmpty() ? null : firstOrNull();
       if (head == null) {
-        LockSupport.park(this);
+        sleeping = true;
+        if (armed.isEmpty() && !closed) {
+          LockSupport.park(this);
+        }
+        sleeping = false;
         continue;
       }
       long wait = head.at - System.nanoTime();
       if (wait > 0) {
-        LockSupport.parkNanos(this, wait);
+        LockSupport.parkNanos(this, Math.min(wait, TICK_NANOS));
         continue;
       }
       armed.remove(head);

@@ -90,22 +90,14 @@ final class Flight<V> extends FlightRecord<V> {
   // ------------------------------------------------------------------ the leader's read
 
   /**
-   * Called by the first caller: the shared read; on a miss, hands over to a thread. A virtual
-   * caller reads on its own thread (a hit costs no thread hop) under its deadline, which interrupts
-   * the read if Redis does not answer in time (see {@link CallerDeadlines}). A platform thread's
-   * socket read ignores interrupts, so a platform caller hands the read to the flight's thread at
-   * once and only waits on the result, with its own timeout.
+   * Called by the first caller: the shared read; on a miss, hands over to a thread. The caller
+   * reads on its own thread (a hit costs no thread hop) under its deadline, which interrupts the
+   * caller if Redis does not answer in time (see {@link CallerDeadlines}). On a virtual thread that
+   * ends even a blocking socket read at once; a platform thread's socket read ignores interrupts,
+   * so there a stuck read ends at the client's socket timeout at the latest (waits for a permit or
+   * a batch still end at the deadline).
    */
   void begin(long callerDeadline) {
-    if (!Thread.currentThread().isVirtual()) {
-      start(
-          () -> {
-            if (readFirst(false)) {
-              run();
-            }
-          });
-      return;
-    }
     CallerDeadlines.Armed armed = ctx.shared.deadlines.arm(callerDeadline);
     boolean missed;
     try {

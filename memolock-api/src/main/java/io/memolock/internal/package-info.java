@@ -64,8 +64,8 @@
  *   <li>Redis hiccups: the subscriber reconnects and resyncs every listener; a listening flight
  *       rides out an outage of up to one lock timeout; {@link io.memolock.internal.Commands}
  *       retries a stale pooled connection once.
- *   <li>A caller's timeout holds on every path: callers wait on futures; a virtual leader's read
- *       runs under {@link io.memolock.internal.CallerDeadlines}.
+ *   <li>A caller's timeout holds on every path: callers wait on futures; the leader's read runs
+ *       under {@link io.memolock.internal.CallerDeadlines}.
  *   <li>Live under a stampede with a default pool: {@link io.memolock.internal.Commands}' permits
  *       (one set per client, {@link io.memolock.internal.SharedClient}).
  *   <li>Hostile bytes break nothing: {@link io.memolock.internal.Commands#decoding}, the flight's
