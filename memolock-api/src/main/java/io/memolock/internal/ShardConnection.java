@@ -25,11 +25,8 @@ final class ShardConnection extends BinaryJedisShardedPubSub implements PubSubCo
   private final ConnectionPool pool;
   private final HostAndPort node;
   private final String controlBase;
-  private final Consumer<PubSubConnection> onReady;
-  private final Consumer<String> onAck;
-  private final BiConsumer<String, byte[]> onMessage;
+  private final PubSubRelay relay;
   private volatile @Nullable String control;
-  private volatile boolean wasReady;
   private volatile long clientId = -1;
 
   ShardConnection(
@@ -42,9 +39,7 @@ final class ShardConnection extends BinaryJedisShardedPubSub implements PubSubCo
     this.pool = pool;
     this.node = node;
     this.controlBase = controlBase;
-    this.onReady = onReady;
-    this.onAck = onAck;
-    this.onMessage = onMessage;
+    this.relay = new PubSubRelay(this, onReady, onAck, onMessage);
   }
 
   @Override
@@ -95,7 +90,7 @@ final class ShardConnection extends BinaryJedisShardedPubSub implements PubSubCo
 
   @Override
   public boolean wasReady() {
-    return wasReady;
+    return relay.wasReady();
   }
 
   @Override
@@ -105,26 +100,16 @@ final class ShardConnection extends BinaryJedisShardedPubSub implements PubSubCo
 
   @Override
   public void onSSubscribe(byte[] channel, int subscribedChannels) {
-    String name = new String(channel, StandardCharsets.UTF_8);
-    if (name.equals(control)) {
-      wasReady = true;
-      onReady.accept(this);
-    } else {
-      onAck.accept(name);
-    }
+    relay.subscribed(channel, control);
   }
 
   @Override
   public void onSUnsubscribe(byte[] channel, int subscribedChannels) {
-    String name = new String(channel, StandardCharsets.UTF_8);
-    if (!name.equals(control)) {
-      onAck.accept(name);
-    }
+    relay.unsubscribed(channel, control);
   }
 
   @Override
   public void onSMessage(byte[] channel, byte @Nullable [] message) {
-    onMessage.accept(
-        new String(channel, StandardCharsets.UTF_8), message == null ? new byte[0] : message);
+    relay.message(channel, message);
   }
 }

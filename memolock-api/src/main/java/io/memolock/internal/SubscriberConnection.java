@@ -31,10 +31,7 @@ final class SubscriberConnection extends BinaryJedisPubSub implements PubSubConn
 
   private final UnifiedJedis redis;
   private final String control;
-  private final Consumer<PubSubConnection> onReady;
-  private final Consumer<String> onAck;
-  private final BiConsumer<String, byte[]> onMessage;
-  private volatile boolean wasReady;
+  private final PubSubRelay relay;
   private volatile long clientId = -1;
 
   /**
@@ -51,9 +48,7 @@ final class SubscriberConnection extends BinaryJedisPubSub implements PubSubConn
       BiConsumer<String, byte[]> onMessage) {
     this.redis = redis;
     this.control = control;
-    this.onReady = onReady;
-    this.onAck = onAck;
-    this.onMessage = onMessage;
+    this.relay = new PubSubRelay(this, onReady, onAck, onMessage);
   }
 
   @Override
@@ -93,7 +88,7 @@ final class SubscriberConnection extends BinaryJedisPubSub implements PubSubConn
 
   @Override
   public boolean wasReady() {
-    return wasReady;
+    return relay.wasReady();
   }
 
   @Override
@@ -103,24 +98,19 @@ final class SubscriberConnection extends BinaryJedisPubSub implements PubSubConn
 
   @Override
   public void onSubscribe(byte[] channel, int subscribedChannels) {
-    String name = new String(channel, StandardCharsets.UTF_8);
-    if (name.equals(control)) {
-      wasReady = true;
-      onReady.accept(this);
-    } else {
-      onAck.accept(name);
-    }
+    relay.subscribed(channel, control);
   }
 
   @Override
   public void onUnsubscribe(byte[] channel, int subscribedChannels) {
-    onAck.accept(new String(channel, StandardCharsets.UTF_8));
+    // Unlike a shard connection's, the control channel is only unsubscribed by close (removeAll),
+    // where its acknowledgement no longer matters: passing no control name relays it as before.
+    relay.unsubscribed(channel, null);
   }
 
   @Override
   public void onMessage(byte[] channel, byte @Nullable [] message) {
-    onMessage.accept(
-        new String(channel, StandardCharsets.UTF_8), message == null ? new byte[0] : message);
+    relay.message(channel, message);
   }
 
   /** A new connection configured as the pool's are, owned by the subscriber alone. */
