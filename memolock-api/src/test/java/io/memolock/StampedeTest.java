@@ -82,7 +82,17 @@ class StampedeTest extends RedisFixture {
                         Duration.ofSeconds(30),
                         lease -> {
                           computations.incrementAndGet();
-                          Thread.sleep(50);
+                          // Fail only once every caller is in a flight and every other instance
+                          // listens for the failure: a caller that arrives after the failure
+                          // rightly computes again (no failure TTL here), and on a loaded machine
+                          // a fixed delay does not ensure they all arrived.
+                          Leftovers.await(
+                              "every caller waits for this computation",
+                              () ->
+                                  locks.stream().mapToLong(l -> l.metrics().coalesced()).sum()
+                                          == locks.size() * 99L
+                                      && Leftovers.subscribers(redis, "failing/fail:cold")
+                                          == locks.size() - 1);
                           throw new IllegalStateException("backend down");
                         });
                   }));

@@ -158,6 +158,22 @@ public final class Engine<V> implements MemoLock<V> {
     return ctx.flights.size();
   }
 
+  /**
+   * For tests that must act only once a flight has settled into a state (say, waiting with nothing
+   * left to handle).
+   *
+   * @return the state of this id's flight ({@code "WAITING"}, ...), with {@code " +events"} when
+   *     events are queued for it, or {@code null} when no flight is in progress
+   */
+  public @Nullable String flightState(String id) {
+    Flight<V> flight = ctx.flights.get(id);
+    if (flight == null) {
+      return null;
+    }
+    var queue = flight.events;
+    return flight.state.name() + (queue == null || queue.isEmpty() ? "" : " +events");
+  }
+
   /** @return channels the shared subscriber holds state for (for tests of cleanup paths) */
   public int subscribedChannels() {
     return ctx.shared.channels.channelCount();

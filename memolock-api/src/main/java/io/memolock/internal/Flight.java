@@ -334,6 +334,7 @@ final class Flight<V> extends FlightRecord<V> {
       value = null;
     }
     if (value == null) {
+      state = State.READING; // then a re-check of the lock, back to waiting
       value = ctx.readDirect(keys);
     }
     if (value == null) {

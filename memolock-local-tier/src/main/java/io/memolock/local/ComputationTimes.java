@@ -6,6 +6,7 @@ import io.memolock.Computed;
 import io.memolock.MemoLockException;
 import io.memolock.MemoLockInterruptedException;
 import io.memolock.internal.Engine;
+import io.memolock.internal.RateLimitedLog;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
@@ -25,12 +26,15 @@ final class ComputationTimes<V> {
   private final NearKeys keys;
   private final double beta;
   private final Ticker ticker;
+  private final RateLimitedLog failures;
 
-  ComputationTimes(Engine<V> engine, NearKeys keys, double beta, Ticker ticker) {
+  ComputationTimes(
+      Engine<V> engine, NearKeys keys, double beta, Ticker ticker, RateLimitedLog failures) {
     this.engine = engine;
     this.keys = keys;
     this.beta = beta;
     this.ticker = ticker;
+    this.failures = failures;
   }
 
   /**
@@ -83,6 +87,14 @@ final class ComputationTimes<V> {
           throw e;
         } catch (MemoLockException e) {
           // Only a hint for early refresh: the value itself is unaffected.
+          failures.report(
+              () ->
+                  "MemoLock "
+                      + engine.tag()
+                      + " id '"
+                      + id
+                      + "': could not record the computation time: "
+                      + e);
         }
       }
       return computed;

@@ -10,6 +10,7 @@ import io.memolock.Metrics;
 import io.memolock.Trigger;
 import io.memolock.spi.Storage;
 import io.memolock.internal.Engine;
+import io.memolock.internal.RateLimitedLog;
 import io.memolock.spi.KeyScheme;
 import java.time.Duration;
 import java.util.Objects;
@@ -55,7 +56,10 @@ final class LocalTierImpl<V> implements LocalTier<V> {
   private final LongAdder hits = new LongAdder();
   private final LongAdder misses = new LongAdder();
   private final LongAdder refreshes = new LongAdder();
-  private final LongAdder refreshFailures = new LongAdder();
+  /** Early refreshes that failed: counted and logged (rate-limited). */
+  private final RateLimitedLog refreshFailures = new RateLimitedLog();
+  /** Near fills and computation-time hints whose command failed: counted and logged. */
+  private final RateLimitedLog hintFailures = new RateLimitedLog();
 
   LocalTierImpl(
       Engine<V> engine, long maximumSize, double beta, Ticker ticker, ThreadFactory threads) {
@@ -63,7 +67,7 @@ final class LocalTierImpl<V> implements LocalTier<V> {
     this.tag = engine.tag();
     this.keys = new NearKeys(engine.settings().keyScheme(), tag);
     this.beta = beta;
-    this.times = new ComputationTimes<>(engine, keys, beta, ticker);
+    this.times = new ComputationTimes<>(engine, keys, beta, ticker, hintFailures);
     this.ticker = ticker;
     this.threads = threads;
     this.near = new NearCache<>(maximumSize, ticker);
@@ -177,7 +181,8 @@ final class LocalTierImpl<V> implements LocalTier<V> {
         near.invalidations.sum(),
         near.flushes.sum(),
         refreshes.sum(),
-        refreshFailures.sum(),
+        refreshFailures.count(),
+        hintFailures.count(),
         near.estimatedSize(),
         near.live(),
         engine.metrics());
@@ -268,7 +273,10 @@ final class LocalTierImpl<V> implements LocalTier<V> {
       try {
         ttlAndDelta = times.ttlAndDelta(id);
       } catch (MemoLockException e) {
-        return value; // not kept; the caller has its value (an interrupt stays flagged)
+        // Not kept near; the caller has its value (an interrupt stays flagged).
+        hintFailures.report(
+            () -> "MemoLock " + tag + " id '" + id + "': could not read the TTL for a near copy: " + e);
+        return value;
       }
       long pttl = ttlAndDelta[0];
       if (pttl == -2 || pttl == 0) {
@@ -323,7 +331,7 @@ final class LocalTierImpl<V> implements LocalTier<V> {
           .start();
     } catch (RuntimeException e) {
       refreshing.remove(key);
-      refreshFailures.increment();
+      refreshFailures.report(() -> "MemoLock " + tag + " id '" + id + "': could not start an early refresh: " + e);
     }
   }
 
@@ -338,7 +346,7 @@ final class LocalTierImpl<V> implements LocalTier<V> {
     } catch (MemoLockClosedException e) {
       // closing
     } catch (RuntimeException e) {
-      refreshFailures.increment();
+      refreshFailures.report(() -> "MemoLock " + tag + " id '" + id + "': early refresh failed: " + e);
     } finally {
       refreshing.remove(key);
     }

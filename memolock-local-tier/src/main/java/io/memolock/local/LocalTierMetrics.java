@@ -13,7 +13,11 @@ import io.memolock.Metrics;
  * @param flushes times the whole near cache was dropped: the invalidation stream was interrupted,
  *     or Redis was flushed
  * @param refreshes early recomputations this process ran and stored (refresh before expiry)
- * @param refreshFailures early recomputations this process started that failed
+ * @param refreshFailures early recomputations this process started that failed (each logged, at
+ *     most one line per 10 s)
+ * @param hintFailures commands beside a near miss that failed: reading the value's TTL (the copy
+ *     was then not kept near) or recording its computation time for early refresh; the caller got
+ *     its value either way (each logged, at most one line per 10 s)
  * @param estimatedSize near entries held now (approximate; may count expired copies not yet dropped,
  *     which are never served)
  * @param active whether the near cache serves now: false while the invalidation stream is being
@@ -27,6 +31,7 @@ public record LocalTierMetrics(
     long flushes,
     long refreshes,
     long refreshFailures,
+    long hintFailures,
     long estimatedSize,
     boolean active,
     Metrics remote) {}

@@ -114,7 +114,9 @@ class OldestRedisTest {
                       }));
       assertTrue(computing.await(5, TimeUnit.SECONDS));
       Future<String> w = executor.submit(() -> other.get("k", Duration.ofSeconds(30), l -> Computed.of("no")));
-      Leftovers.awaitSubscribers(a, "oldfail/notif:k", 1);
+      // The failure travels on its own channel: wait for that subscription, or it can be missed
+      // (no failure TTL here) and the waiter rightly computes for itself.
+      Leftovers.awaitSubscribers(a, "oldfail/fail:k", 1);
       fail.countDown();
       ExecutionException inHolder = assertThrows(ExecutionException.class, () -> h.get(10, TimeUnit.SECONDS));
       assertInstanceOf(ComputationFailedException.class, inHolder.getCause());
