@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import io.memolock.CodecException;
 import io.memolock.MemoLock;
 import io.memolock.spi.Codec;
+import io.memolock.storage.conformance.ThirdPartyCodecs;
 import java.nio.charset.StandardCharsets;
-import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -17,41 +17,9 @@ import org.junit.jupiter.api.Test;
  */
 class ThirdPartyCodecFailureTest extends RedisFixture {
 
-  /** Decodes only the text {@code "ok"}; throws IllegalStateException on anything else. */
-  static final Codec<String> PICKY =
-      new Codec<>() {
-        @Override
-        public byte[] encode(String value) {
-          return value.getBytes(StandardCharsets.UTF_8);
-        }
-
-        @Override
-        public String decode(byte[] bytes) {
-          String text = new String(bytes, StandardCharsets.UTF_8);
-          if (!text.equals("ok")) {
-            throw new IllegalStateException("not what this codec writes: " + text);
-          }
-          return text;
-        }
-      };
-
-  /** Breaks the contract: decodes everything to null. */
-  static final Codec<String> NULLS =
-      new Codec<>() {
-        @Override
-        public byte[] encode(String value) {
-          return value.getBytes(StandardCharsets.UTF_8);
-        }
-
-        @Override
-        public @Nullable String decode(byte[] bytes) {
-          return null;
-        }
-      };
-
   @Test
   void aThirdPartyCodecsOwnExceptionOnForeignBytesIsACodecException() {
-    StringStorage<String> storage = StringStorage.of(PICKY);
+    StringStorage<String> storage = StringStorage.of(ThirdPartyCodecs.picky());
     redis.set("foreign:x", "written by a Go peer");
     byte[] key = "foreign:x".getBytes(StandardCharsets.UTF_8);
     CodecException e = assertThrows(CodecException.class, () -> storage.read(redis, key));
@@ -64,7 +32,7 @@ class ThirdPartyCodecFailureTest extends RedisFixture {
 
   @Test
   void aCodecDecodingToNullIsACodecExceptionNotAMissingValue() {
-    StringStorage<String> storage = StringStorage.of(NULLS);
+    StringStorage<String> storage = StringStorage.of(ThirdPartyCodecs.nulls());
     redis.set("foreign:x", "anything");
     byte[] key = "foreign:x".getBytes(StandardCharsets.UTF_8);
     assertThrows(CodecException.class, () -> storage.read(redis, key));
