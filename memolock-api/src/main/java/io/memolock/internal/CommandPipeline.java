@@ -35,6 +35,7 @@ import redis.clients.jedis.exceptions.JedisException;
  */
 final class CommandPipeline extends BatchDriver<CommandPipeline.Queued> {
   static final int MAX_BATCH = 64;
+  private static final System.Logger LOG = System.getLogger("io.memolock");
 
   /** Completes a queued command that its caller must send as a plain command. */
   private static final Object SEND_ALONE = new Object();
@@ -149,7 +150,9 @@ final class CommandPipeline extends BatchDriver<CommandPipeline.Queued> {
       replies = connection.getMany(batch.size());
     } catch (Throwable e) {
       // Whatever went wrong (a dead connection, this driver's interrupt), each caller sends its
-      // command again on its own thread and gets its own answer.
+      // command again on its own thread and gets its own answer (a lasting outage is reported,
+      // and counted, by those commands).
+      LOG.log(System.Logger.Level.DEBUG, "a pipeline failed; its commands are sent again", e);
       for (Queued q : batch) {
         q.result.complete(SEND_ALONE);
       }

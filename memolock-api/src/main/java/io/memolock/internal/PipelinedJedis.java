@@ -33,6 +33,7 @@ import redis.clients.jedis.util.JedisClusterCRC16;
  */
 final class PipelinedJedis extends UnifiedJedis {
   static final long RELOAD_EVERY_MS = 100;
+  private static final System.Logger LOG = System.getLogger("io.memolock");
 
   private final LongAdder pipelined;
 
@@ -78,12 +79,19 @@ final class PipelinedJedis extends UnifiedJedis {
             return new PipelinedJedis(new PerNode(cluster, shared, n, threads), protocol, n);
           } catch (JedisException e) {
             // a node that is down: ask the next
+            LOG.log(System.Logger.Level.DEBUG, "cluster node unreachable, asking the next", e);
           }
         }
       }
     } catch (JedisException e) {
+      LOG.log(
+          System.Logger.Level.INFO,
+          "Redis unreachable when the first MemoLock was built: commands are not pipelined", e);
       return null;
     }
+    LOG.log(
+        System.Logger.Level.INFO,
+        "no cluster node reachable when the first MemoLock was built: commands are not pipelined");
     return null;
   }
 
@@ -162,6 +170,7 @@ final class PipelinedJedis extends UnifiedJedis {
         slots.load();
       } catch (JedisException e) {
         // the map stays as it was; redirected commands still reach their node through the client
+        LOG.log(System.Logger.Level.DEBUG, "cannot reload the slot map after a redirection", e);
       }
     }
 

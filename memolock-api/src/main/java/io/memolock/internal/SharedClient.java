@@ -95,7 +95,7 @@ final class SharedClient {
     try {
       owner = s.owner(JedisClusterCRC16.getSlot(key));
     } catch (JedisException e) {
-      owner = null; // no node answers: the command itself reports the outage
+      owner = null; // no node answers: the command itself reports the outage (and counts it)
     }
     return owner == null ? permits : permits(owner);
   }
