@@ -191,8 +191,8 @@ public final class MemoLockBuilder<V> {
    * return and goes with the next, up to 64 reads in one {@code MGET} (storages that read in
    * batches, such as Strings, on a standalone {@code RedisClient}); the scripts of the miss path
    * (acquire, store, release, renew, announce a failure) of concurrent callers are pipelined on
-   * one connection in the same way, as are a cluster client's reads, per primary. A lone command
-   * goes out at once. Errors, timeouts and interrupts are each caller's own either way.
+   * one connection in the same way, as are the reads of storages that do not read in batches (Hash,
+   * Sorted Set) and a cluster client's reads, per primary. A lone command goes out at once. Errors, timeouts and interrupts are each caller's own either way.
    *
    * @param batchReads on or off
    * @return this builder
