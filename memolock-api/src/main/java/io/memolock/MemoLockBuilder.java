@@ -165,9 +165,11 @@ public final class MemoLockBuilder<V> {
 
   /**
    * The most Redis commands this MemoLock's client runs at once for all MemoLocks sharing it (the
-   * first MemoLock built on a client decides). Keeps callers out of the connection pool's wait
-   * queue, where virtual threads can starve. Default: the pool size of a {@code RedisClient} (the
-   * shared subscriber has a connection of its own, outside the pool), else 8.
+   * first MemoLock built on a client decides); on a {@code RedisClusterClient}, the most per
+   * primary, so that a stalled node holds up only its own commands. Keeps callers out of the
+   * connection pool's wait queue, where virtual threads can starve. A batch of reads or a pipeline
+   * of commands counts once. Default: the pool size of a {@code RedisClient} (the shared subscriber
+   * has a connection of its own, outside the pool), the node's pool size on a cluster client.
    *
    * @param max at least 1
    * @return this builder
@@ -184,11 +186,13 @@ public final class MemoLockBuilder<V> {
   }
 
   /**
-   * Whether concurrent first reads of different ids share round trips. Default {@code true}: a
+   * Whether concurrent commands of different ids share round trips. Default {@code true}: a first
    * read that arrives while two batches of this MemoLock are in flight waits for one of them to
-   * return and goes with the next, up to 64 reads in one {@code MGET}; a lone read goes out at
-   * once. Applies to storages that read in batches (Strings) on a standalone {@code RedisClient}.
-   * Errors, timeouts and interrupts are each caller's own either way.
+   * return and goes with the next, up to 64 reads in one {@code MGET} (storages that read in
+   * batches, such as Strings, on a standalone {@code RedisClient}); the scripts of the miss path
+   * (acquire, store, release, renew, announce a failure) of concurrent callers are pipelined on
+   * one connection in the same way, as are the reads of storages that do not read in batches (Hash,
+   * Sorted Set) and a cluster client's reads, per primary. A lone command goes out at once. Errors, timeouts and interrupts are each caller's own either way.
    *
    * @param batchReads on or off
    * @return this builder

@@ -4,10 +4,7 @@ import io.memolock.MemoLockInterruptedException;
 import io.memolock.spi.Storage;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
@@ -16,13 +13,11 @@ import redis.clients.jedis.exceptions.JedisConnectionException;
 
 /**
  * Shares round trips between the first reads of concurrent callers of different ids, whatever the
- * pool size (auto-pipelining, in the manner of Lettuce's and Redisson's command batching). A read
- * that finds fewer than {@link #MAX_IN_FLIGHT} batches in flight goes out at once, on its caller's
- * thread, so an idle client pays no added latency; reads that arrive while that many are in flight
- * queue, and the next batch to return takes up to {@value #MAX_BATCH} of them along in one {@code
- * MGET} (see {@link Storage#readAll}). The caller that sends a batch (its "driver") keeps sending
- * the queued reads for a few more batches, then hands the queue to a fresh virtual thread, so no
- * caller waits long for others' reads and no queued read waits without a driver.
+ * pool size: reads that arrive while {@link BatchDriver#MAX_IN_FLIGHT} batches are in flight
+ * queue, and the next batch takes up to {@value #MAX_BATCH} of them along in one {@code MGET} (see
+ * {@link Storage#readAll}); a lone read goes out at once, on its caller's thread (the queue and
+ * its drivers: {@link BatchDriver}). Standalone clients only: a cluster refuses an {@code MGET}
+ * across slots, so there reads are pipelined per node instead ({@link CommandPipeline}).
  *
  * <p>Why it pays: a round trip, a connection hand-off, a permit and a thread wake-up per read are
  * what cost Redis and the client most on the hit path; one {@code MGET} of 64 keys costs Redis
@@ -38,12 +33,8 @@ import redis.clients.jedis.exceptions.JedisConnectionException;
  *
  * @param <V> the value type
  */
-final class Batcher<V> {
+final class Batcher<V> extends BatchDriver<Batcher<V>.ReadRequest> {
   static final int MAX_BATCH = 64;
-  /** Batches in flight at once per MemoLock: one returning while the next fills up. */
-  static final int MAX_IN_FLIGHT = 2;
-  /** Batches a caller sends for others once its own read is answered, before handing over. */
-  static final int DRIVES_AFTER_OWN = 2;
 
   /** Completes a queued read whose batch failed: its caller reads with a command of its own. */
   private static final class ReadAlone extends RuntimeException {
@@ -56,9 +47,8 @@ final class Batcher<V> {
   }
 
   /** A read waiting in the queue. */
-  private final class ReadRequest {
+  final class ReadRequest extends BatchDriver.Request<@Nullable V> {
     final ResourceKeys keys;
-    final CompletableFuture<@Nullable V> result = new CompletableFuture<>();
 
     ReadRequest(ResourceKeys keys) {
       this.keys = keys;
@@ -69,9 +59,6 @@ final class Batcher<V> {
   private final Storage<V> storage;
   private final Commands commands;
   private final String tag;
-  private final Function<Runnable, Thread> threads;
-  private final ConcurrentLinkedQueue<ReadRequest> pending = new ConcurrentLinkedQueue<>();
-  private final AtomicInteger inFlight = new AtomicInteger();
   final LongAdder batched = new LongAdder();
 
   /**
@@ -82,25 +69,19 @@ final class Batcher<V> {
       Storage<V> storage,
       Commands commands,
       String tag,
+      java.util.concurrent.Semaphore permits,
       Function<Runnable, Thread> threads) {
+    super(MAX_BATCH, permits, threads);
     this.redis = redis;
     this.storage = storage;
     this.commands = commands;
     this.tag = tag;
-    this.threads = threads;
   }
 
   @Nullable V read(ResourceKeys keys) {
     ReadRequest request = new ReadRequest(keys);
-    pending.add(request);
-    if (tryDrive()) {
-      try {
-        drive(request);
-      } catch (InterruptedException e) {
-        throw interrupted(request, e);
-      }
-    }
     try {
+      submit(request);
       return request.result.get();
     } catch (ExecutionException e) {
       if (e.getCause() instanceof RuntimeException own && !(own instanceof ReadAlone)) {
@@ -109,104 +90,15 @@ final class Batcher<V> {
       // the batch failed: read alone, for this caller's own answer
       return commands.call(keys.id, () -> Commands.decoding(() -> storage.read(redis, keys.value)));
     } catch (InterruptedException e) {
-      throw interrupted(request, e);
+      request.result.cancel(false); // a later batch skips it
+      Thread.currentThread().interrupt();
+      throw new MemoLockInterruptedException(tag, keys.id, e);
     }
-  }
-
-  private MemoLockInterruptedException interrupted(ReadRequest request, InterruptedException e) {
-    request.result.cancel(false); // a later batch skips it
-    Thread.currentThread().interrupt();
-    return new MemoLockInterruptedException(tag, request.keys.id, e);
-  }
-
-  /** @return whether the caller took a driver's slot (fewer than MAX_IN_FLIGHT were taken) */
-  private boolean tryDrive() {
-    while (true) {
-      int n = inFlight.get();
-      if (n >= MAX_IN_FLIGHT) {
-        return false;
-      }
-      if (inFlight.compareAndSet(n, n + 1)) {
-        return true;
-      }
-    }
-  }
-
-  /**
-   * Sends batches from the queue while it has reads, under one driver's slot: waits for a permit,
-   * then takes whatever has queued meanwhile (so a saturated client sends full batches). After
-   * {@link #DRIVES_AFTER_OWN} batches beyond the caller's own read, hands the slot to a new thread.
-   *
-   * @param own the driver's own read, or null for a thread that only drives
-   * @throws InterruptedException if the caller was interrupted while waiting for a permit; its
-   *     slot then passes to a new thread if reads are queued
-   */
-  private void drive(@Nullable ReadRequest own) throws InterruptedException {
-    int afterOwn = 0;
-    while (true) {
-      try {
-        commands.acquirePermit();
-      } catch (InterruptedException e) {
-        handOver();
-        throw e;
-      }
-      List<ReadRequest> batch;
-      try {
-        batch = drain();
-        if (!batch.isEmpty()) {
-          send(batch, own);
-        }
-      } finally {
-        commands.releasePermit();
-      }
-      if (batch.isEmpty()) {
-        inFlight.decrementAndGet();
-        // A read queued after the drain but before the decrement found every slot taken: take
-        // a slot again for it (or let the thread that now holds one serve it).
-        if (pending.isEmpty() || !tryDrive()) {
-          return;
-        }
-        continue;
-      }
-      if ((own == null || own.result.isDone()) && ++afterOwn > DRIVES_AFTER_OWN) {
-        handOver();
-        return;
-      }
-    }
-  }
-
-  /** Gives this driver's slot up: to a new thread while reads are queued, else back. */
-  private void handOver() {
-    if (pending.isEmpty()) {
-      inFlight.decrementAndGet();
-      if (pending.isEmpty() || !tryDrive()) {
-        return;
-      }
-    }
-    threads.apply(this::driveAlone).start(); // the slot goes with it
-  }
-
-  private void driveAlone() {
-    try {
-      drive(null);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt(); // nobody interrupts a hand-over thread but the JVM's end
-    }
-  }
-
-  private List<ReadRequest> drain() {
-    List<ReadRequest> batch = new ArrayList<>();
-    ReadRequest next;
-    while (batch.size() < MAX_BATCH && (next = pending.poll()) != null) {
-      if (!next.result.isDone()) {
-        batch.add(next);
-      }
-    }
-    return batch;
   }
 
   /** Sends one batch and completes each of its reads, whatever happens. */
-  private void send(List<ReadRequest> batch, @Nullable ReadRequest own) {
+  @Override
+  void send(List<ReadRequest> batch, @Nullable ReadRequest own) {
     if (batch.size() == 1) {
       sendAlone(batch.get(0), batch.get(0) == own);
       return;

@@ -4,6 +4,7 @@ import io.memolock.CodecException;
 import io.memolock.MemoLockException;
 import io.memolock.MemoLockInterruptedException;
 import io.memolock.spi.KeyScheme;
+import java.util.concurrent.Semaphore;
 import java.util.function.Supplier;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisConnectionException;
@@ -12,7 +13,7 @@ import redis.clients.jedis.exceptions.JedisException;
 
 /**
  * Runs one MemoLock's Redis commands: within the bound on concurrent commands that every MemoLock
- * on the client shares (its permits), once more on a fresh connection when a pooled one turns out
+ * on the client shares (its permits: per node on a cluster, see {@link SharedClient}), once more on a fresh connection when a pooled one turns out
  * dead, and with every failure translated into a {@link MemoLockException} that names the
  * resource: an unreachable Redis, a refused command, a key of the wrong type (named, with its
  * actual type), bytes that do not decode, an interrupt. The one place where a Jedis exception
@@ -25,11 +26,14 @@ final class Commands {
   private final KeyScheme keyScheme;
   private final String valueType;
   private final String storageName;
+  private final boolean pipelined;
 
   /**
    * @param valueType the Redis type the storage keeps values in ({@code "string"}, {@code
    *     "hash"}...)
    * @param storageName the storage's name, for wrong-type messages
+   * @param pipelined whether the protocol's commands go through {@link SharedClient#pipelines}
+   *     (whose batches take the permits, so that {@link #protocol} takes none per caller)
    */
   Commands(
       UnifiedJedis redis,
@@ -37,19 +41,25 @@ final class Commands {
       String tag,
       KeyScheme keyScheme,
       String valueType,
-      String storageName) {
+      String storageName,
+      boolean pipelined) {
     this.redis = redis;
     this.shared = shared;
     this.tag = tag;
     this.keyScheme = keyScheme;
     this.valueType = valueType;
     this.storageName = storageName;
+    this.pipelined = pipelined;
   }
 
   /** Runs one Redis command within the bound on concurrent commands, translating failures. */
   <T> T call(String id, Supplier<T> command) {
+    Semaphore permits =
+        shared.slots == null
+            ? shared.permits
+            : shared.permitsFor(Bytes.utf8(keyScheme.valueKey(tag, id)));
     try {
-      shared.permits.acquire();
+      permits.acquire();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new MemoLockInterruptedException(tag, id, e);
@@ -57,18 +67,17 @@ final class Commands {
     try {
       return callHeld(id, command);
     } finally {
-      releasePermit();
+      permits.release();
     }
   }
 
-  /** Waits for a permit (for a caller that runs several commands under one, see Batcher). */
-  void acquirePermit() throws InterruptedException {
-    shared.permits.acquire();
-  }
-
-  /** Gives a permit back. */
-  void releasePermit() {
-    shared.permits.release();
+  /**
+   * Runs one step of the protocol (a script or a single command of {@link Protocol}): through the
+   * command pipelines when they are on, whose batches hold the permits (a command waiting in a
+   * pipeline holds none), else as {@link #call} does.
+   */
+  <T> T protocol(String id, Supplier<T> command) {
+    return pipelined ? callHeld(id, command) : call(id, command);
   }
 
   /** Runs one Redis command under a permit the caller holds, translating failures. */

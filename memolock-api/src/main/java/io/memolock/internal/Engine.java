@@ -45,10 +45,14 @@ public final class Engine<V> implements MemoLock<V> {
   public Engine(UnifiedJedis redis, Storage<V> storage, Settings settings) {
     SharedClient shared = SharedClient.acquire(redis, settings.maxConcurrentCommands());
     long lockMs = settings.lockTimeout().toMillis();
+    // With batching on, the protocol's commands (and a cluster's reads) go through the client's
+    // command pipelines: concurrent scripts of different ids share round trips.
+    PipelinedJedis pipelined = settings.batchReads() ? shared.pipelines(settings.threadFactory()) : null;
+    UnifiedJedis commandsOn = pipelined != null ? pipelined : redis;
     Protocol protocol =
         redis instanceof RedisClusterClient
-            ? new ShardedProtocol(redis, shared.channels, storage.writeScript(), lockMs)
-            : new ClassicProtocol(redis, shared.channels, false, storage.writeScript(), lockMs);
+            ? new ShardedProtocol(commandsOn, shared.channels, storage.writeScript(), lockMs)
+            : new ClassicProtocol(commandsOn, shared.channels, false, storage.writeScript(), lockMs);
     this.ctx =
         new EngineContext<>(
             redis,
@@ -56,7 +60,8 @@ public final class Engine<V> implements MemoLock<V> {
             settings,
             shared,
             protocol,
-            settings.batchReads() && storage.readsInBatches() && redis instanceof RedisClient);
+            settings.batchReads() && storage.readsInBatches() && redis instanceof RedisClient,
+            pipelined);
     this.tag = settings.tag();
   }
 
@@ -105,14 +110,14 @@ public final class Engine<V> implements MemoLock<V> {
     ResourceKeys keys = ctx.keys(id);
     ensureOpen(id);
     Storage.Write write = ctx.encode(id, value);
-    ctx.commands.call(id, () -> ctx.protocol.store(keys, new byte[0], write, ttl.toMillis()));
+    ctx.commands.protocol(id, () -> ctx.protocol.store(keys, new byte[0], write, ttl.toMillis()));
   }
 
   @Override
   public void invalidate(String id) {
     ResourceKeys keys = ctx.keys(id);
     ensureOpen(id);
-    ctx.commands.call(
+    ctx.commands.protocol(
         id,
         () -> {
           ctx.protocol.invalidate(keys);
@@ -151,6 +156,14 @@ public final class Engine<V> implements MemoLock<V> {
   /** @return reads served in batches of two or more */
   public long batchedReads() {
     return ctx.batcher == null ? 0 : ctx.batcher.batched.sum();
+  }
+
+  /**
+   * @return commands of this client (every MemoLock on it) that shared a pipelined round trip
+   *     with others
+   */
+  public long pipelinedCommands() {
+    return ctx.pipelined == null ? 0 : ctx.pipelined.pipelinedCommands();
   }
 
   /** @return flights in progress (for tests of cleanup paths) */
@@ -241,7 +254,7 @@ public final class Engine<V> implements MemoLock<V> {
     ensureOpen(id);
     byte[] token = Bytes.newToken();
     long within = Bytes.saturatedMillis(expiresWithin);
-    if (!ctx.commands.call(id, () -> ctx.protocol.refresh(keys, token, within))) {
+    if (!ctx.commands.protocol(id, () -> ctx.protocol.refresh(keys, token, within))) {
       return false;
     }
     // An unregistered flight: the holder runs the normal computation path (lease, renewal, store

@@ -26,6 +26,10 @@ final class EngineContext<V> {
   final Counters counters = new Counters();
   final Renewer renewer;
   final @Nullable Batcher<V> batcher;
+  /** The client's command pipelines when this MemoLock batches (see {@link PipelinedJedis}). */
+  final @Nullable PipelinedJedis pipelined;
+  /** Where reads without an {@code MGET} batcher go: {@link #pipelined}, or null for the client. */
+  private final @Nullable UnifiedJedis pipelinedReads;
   /** Flights in progress, one per id; a flight removes itself when it completes. */
   final ConcurrentHashMap<String, Flight<V>> flights = new ConcurrentHashMap<>();
   /** Early recomputations in progress (see {@link Engine#refresh}); not in {@link #flights}. */
@@ -38,7 +42,8 @@ final class EngineContext<V> {
       Settings settings,
       SharedClient shared,
       Protocol protocol,
-      boolean batchReads) {
+      boolean batchReads,
+      @Nullable PipelinedJedis pipelined) {
     this.redis = redis;
     this.settings = settings;
     this.tag = settings.tag();
@@ -52,12 +57,16 @@ final class EngineContext<V> {
             tag,
             settings.keyScheme(),
             storage.redisType(),
-            storage.getClass().getSimpleName());
+            storage.getClass().getSimpleName(),
+            pipelined != null);
     this.renewer = new Renewer(settings, counters.incidents, () -> closed);
     this.batcher =
         batchReads
-            ? new Batcher<>(redis, storage, commands, tag, settings.threadFactory()::newThread)
+            ? new Batcher<>(
+                redis, storage, commands, tag, shared.permits, settings.threadFactory()::newThread)
             : null;
+    this.pipelined = pipelined;
+    this.pipelinedReads = batcher == null ? pipelined : null;
   }
 
   ResourceKeys keys(String id) {
@@ -69,9 +78,16 @@ final class EngineContext<V> {
     return batcher != null ? batcher.read(keys) : readDirect(keys);
   }
 
-  /** Reads a value with a command of its own, so that a wrong type is reported as such. */
+  /**
+   * Reads a value with a command of its own, so that a wrong type is reported as such: pipelined
+   * with others' commands where no {@code MGET} batcher reads (a cluster; a storage that does not
+   * read in batches), which keeps every error the caller's own.
+   */
   @Nullable V readDirect(ResourceKeys keys) {
-    return commands.call(keys.id, () -> Commands.decoding(() -> storage.read(redis, keys.value)));
+    UnifiedJedis r = pipelinedReads;
+    return r != null
+        ? commands.protocol(keys.id, () -> Commands.decoding(() -> storage.read(r, keys.value)))
+        : commands.call(keys.id, () -> Commands.decoding(() -> storage.read(redis, keys.value)));
   }
 
   Storage.Write encode(String id, V value) {

@@ -172,7 +172,7 @@ final class Flight<V> extends FlightRecord<V> {
         byte[] token = Bytes.newToken();
         Protocol.Acquisition acquired;
         try {
-          acquired = ctx.commands.call(id, () -> ctx.protocol.acquire(keys, token));
+          acquired = ctx.commands.protocol(id, () -> ctx.protocol.acquire(keys, token));
           outageStart = 0;
         } catch (MemoLockException e) {
           // A listening waiter rides out a short outage (a restart, a failover): the subscriber

@@ -164,7 +164,7 @@ abstract class FlightRecord<V> implements Subscriber.Listener {
       return;
     }
     try {
-      ctx.commands.call(id, () -> ctx.protocol.release(keys, token));
+      ctx.commands.protocol(id, () -> ctx.protocol.release(keys, token));
     } catch (MemoLockException e) {
       ctx.counters.incidents.report(Incidents.Kind.RELEASE, ctx.tag, id, e);
     }

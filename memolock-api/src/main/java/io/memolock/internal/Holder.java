@@ -78,7 +78,7 @@ final class Holder<V> {
       try {
         // Commands.call already tries a second time on a fresh connection when one dies.
         stored =
-            ctx.commands.call(
+            ctx.commands.protocol(
                 flight.id,
                 () ->
                     write == null
@@ -164,7 +164,7 @@ final class Holder<V> {
   /** @return the failure to announce, or null when announced (or refused: not our lock) */
   private @Nullable MemoLockException announce(Protocol.Failed failure, long failureTtlMillis) {
     try {
-      ctx.commands.call(
+      ctx.commands.protocol(
           flight.id, () -> ctx.protocol.fail(flight.keys, token, failure, failureTtlMillis));
       return null;
     } catch (MemoLockException e) {

@@ -31,7 +31,7 @@ final class LeaseImpl implements Lease {
       throw new LeaseLostException(tag, id);
     }
     long millis = duration.toMillis();
-    if (!commands.call(id, () -> protocol.renew(keys, token, millis))) {
+    if (!commands.protocol(id, () -> protocol.renew(keys, token, millis))) {
       lost = true;
       throw new LeaseLostException(tag, id);
     }

@@ -14,6 +14,10 @@
  *       io.memolock.internal.Flight} per id), and batched with other ids' reads into one {@code
  *       MGET} when they arrive while other batches are in flight ({@link
  *       io.memolock.internal.Batcher}).
+ *   <li>Every later step's command (a script below) is pipelined with other ids' concurrent ones
+ *       on one connection in the same way ({@link io.memolock.internal.CommandPipeline}, through
+ *       the client's {@link io.memolock.internal.PipelinedJedis}; both batchers share the queue
+ *       and drivers of {@link io.memolock.internal.BatchDriver}).
  *   <li><b>Acquire.</b> On a miss, one script: the value exists? a failure or absence is
  *       remembered? else {@code SET T/lock:I <token> NX PX <lockTimeout>}, else the lock's {@code
  *       PTTL}. The four answers are the sealed {@link io.memolock.internal.Protocol.Acquisition}.
@@ -35,7 +39,9 @@
  * hash tag, so each script runs on the slot's primary), through {@link
  * io.memolock.internal.ShardedProtocol}: the scripts announce with {@code SPUBLISH}, and waiters
  * listen through the {@link io.memolock.internal.ShardedSubscriber} (one {@code SSUBSCRIBE}
- * connection per primary; registrations follow their slot to a new owner and resync). {@link
+ * connection per primary; registrations follow their slot to a new owner and resync). Reads and
+ * scripts are pipelined per primary (an {@code MGET} across slots is refused there), under
+ * permits per primary. {@link
  * io.memolock.internal.Engine} picks the protocol by the client's type; {@link
  * io.memolock.internal.Outages} says which cluster failures are ridden out like an outage.
  *
@@ -67,7 +73,8 @@
  *   <li>A caller's timeout holds on every path: callers wait on futures; the leader's read runs
  *       under {@link io.memolock.internal.CallerDeadlines}.
  *   <li>Live under a stampede with a default pool: {@link io.memolock.internal.Commands}' permits
- *       (one set per client, {@link io.memolock.internal.SharedClient}).
+ *       (one set per client, one per primary on a cluster: {@link
+ *       io.memolock.internal.SharedClient}); a batch or a pipeline takes one.
  *   <li>Hostile bytes break nothing: {@link io.memolock.internal.Commands#decoding}, the flight's
  *       re-read of an undecodable notification, the subscriber's guard around every listener.
  *   <li>Nothing swallowed silently: {@link io.memolock.internal.Incidents}.
