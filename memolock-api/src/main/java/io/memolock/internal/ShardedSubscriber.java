@@ -301,6 +301,11 @@ final class ShardedSubscriber implements Channels {
     closedNodeConnects.add(node.subscriber.connects());
   }
 
+  /** @return the slot map this subscriber follows (shared with the holders' {@link SlotOwnerRoute}) */
+  ClusterSlots slots() {
+    return slots;
+  }
+
   /** @return how many registrations moved to another node (for tests of failover) */
   long moves() {
     return moves.sum();
