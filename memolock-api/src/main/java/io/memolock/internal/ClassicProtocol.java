@@ -54,6 +54,23 @@ final class ClassicProtocol implements Protocol {
     this.lockTimeoutMs = Bytes.ascii(lockTimeoutMs);
   }
 
+  private ClassicProtocol(ClassicProtocol scripts, UnifiedJedis redis) {
+    this.redis = redis;
+    this.subscriber = scripts.subscriber;
+    this.storeScript = scripts.storeScript;
+    this.failScript = scripts.failScript;
+    this.absentScript = scripts.absentScript;
+    this.lockTimeoutMs = scripts.lockTimeoutMs;
+  }
+
+  /**
+   * @param other another client (one node's connection, see {@link SlotOwnerRoute})
+   * @return the same protocol, its scripts run through the other client
+   */
+  ClassicProtocol through(UnifiedJedis other) {
+    return new ClassicProtocol(this, other);
+  }
+
   @Override
   public Acquisition acquire(ResourceKeys keys, byte[] token) {
     List<?> r = (List<?>) Scripts.ACQUIRE.run(redis, keys.all(), List.of(token, lockTimeoutMs));

@@ -50,8 +50,9 @@ public final class Engine<V> implements MemoLock<V> {
     PipelinedJedis pipelined = settings.batchReads() ? shared.pipelines(settings.threadFactory()) : null;
     UnifiedJedis commandsOn = pipelined != null ? pipelined : redis;
     Protocol protocol =
-        redis instanceof RedisClusterClient
-            ? new ShardedProtocol(commandsOn, shared.channels, storage.writeScript(), lockMs)
+        redis instanceof RedisClusterClient cluster
+            ? new ShardedProtocol(
+                commandsOn, cluster, shared.channels, storage.writeScript(), lockMs)
             : new ClassicProtocol(commandsOn, shared.channels, false, storage.writeScript(), lockMs);
     this.ctx =
         new EngineContext<>(

@@ -122,10 +122,17 @@ final class Flight<V> extends FlightRecord<V> {
       value = ctx.read(keys);
     } catch (Throwable t) {
       // Interrupted, by the caller or by its deadline: the leader's await tells which (its
-      // interrupt flag, or its passed deadline); joiners with time left start again.
+      // interrupt flag, or its passed deadline); joiners with time left start again. A cluster
+      // client may swallow the flag: interrupted in a socket read, it retries, and its backoff
+      // sleep throws at once and is wrapped ("No more cluster attempts" around an
+      // InterruptedException). The flag is set again here; the deadline's disarm clears its own.
       boolean interrupted =
           t instanceof MemoLockInterruptedException
               || (armed && Thread.currentThread().isInterrupted());
+      if (!interrupted && armed && interruptedWithin(t)) {
+        Thread.currentThread().interrupt();
+        interrupted = true;
+      }
       if (interrupted) {
         restart();
       } else {
@@ -141,6 +148,17 @@ final class Flight<V> extends FlightRecord<V> {
     state = State.ACQUIRING;
     events = new LinkedBlockingQueue<>();
     return true;
+  }
+
+  /** @return whether an {@link InterruptedException} is among the throwable's causes */
+  private static boolean interruptedWithin(Throwable t) {
+    Throwable c = t;
+    for (int depth = 0; c != null && depth < 16; depth++, c = c.getCause()) {
+      if (c instanceof InterruptedException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   // ------------------------------------------------------------------ the flight's thread

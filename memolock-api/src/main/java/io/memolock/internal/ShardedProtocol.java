@@ -2,6 +2,9 @@ package io.memolock.internal;
 
 import io.memolock.spi.Storage;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
+import redis.clients.jedis.RedisClusterClient;
 import redis.clients.jedis.UnifiedJedis;
 
 /**
@@ -12,6 +15,9 @@ import redis.clients.jedis.UnifiedJedis;
  * shard that serves the channel's slot, which the cluster key scheme makes the slot of the
  * resource's keys. And channels are heard through the client's {@link ShardedSubscriber} ({@code
  * SSUBSCRIBE} on the slot's primary), which follows the slot across failovers and migrations.
+ * The holder's owner-checked scripts (renew, release, store, absence, failure) run on the slot's
+ * primary through a {@link SlotOwnerRoute}, which fails fast on a dead node instead of sitting in
+ * the cluster client's retry backoff past the holder's lease.
  *
  * <p>A sharded message is never heard by a plain {@code SUBSCRIBE}r, nor a classic one by an
  * {@code SSUBSCRIBE}r: every process on one cluster must speak this protocol (every MemoLock on a
@@ -20,11 +26,40 @@ import redis.clients.jedis.UnifiedJedis;
 final class ShardedProtocol implements Protocol {
   private final ClassicProtocol scripts;
   private final Channels subscriber;
+  private final @Nullable SlotOwnerRoute holderRoute;
 
+  /**
+   * @param commands where the scripts other than the holder's go: the cluster client, or its
+   *     command pipelines when batching is on
+   * @param cluster the cluster client itself, whose slot owners the holder's scripts go to (never
+   *     through the pipelines: their fallback after a dead connection is the client's retries)
+   * @param subscriber the client's sharded subscriber
+   * @param storageWriteFragment the storage's write script fragment
+   * @param lockTimeoutMs the lock timeout
+   */
   ShardedProtocol(
-      UnifiedJedis redis, Channels subscriber, String storageWriteFragment, long lockTimeoutMs) {
-    this.scripts = new ClassicProtocol(redis, subscriber, true, storageWriteFragment, lockTimeoutMs);
+      UnifiedJedis commands,
+      RedisClusterClient cluster,
+      Channels subscriber,
+      String storageWriteFragment,
+      long lockTimeoutMs) {
+    this.scripts =
+        new ClassicProtocol(commands, subscriber, true, storageWriteFragment, lockTimeoutMs);
     this.subscriber = subscriber;
+    this.holderRoute =
+        subscriber instanceof ShardedSubscriber s ? new SlotOwnerRoute(cluster, s.slots()) : null;
+  }
+
+  /**
+   * Runs one of the holder's owner-checked scripts on the slot's primary directly (see {@link
+   * SlotOwnerRoute} for why not through the cluster client's retries).
+   */
+  private <T> T asHolder(ResourceKeys keys, Function<ClassicProtocol, T> script) {
+    SlotOwnerRoute route = holderRoute;
+    if (route == null) {
+      return script.apply(scripts);
+    }
+    return route.run(keys.value, node -> script.apply(scripts.through(node)));
   }
 
   @Override
@@ -39,27 +74,27 @@ final class ShardedProtocol implements Protocol {
 
   @Override
   public boolean renew(ResourceKeys keys, byte[] token, long millis) {
-    return scripts.renew(keys, token, millis);
+    return asHolder(keys, p -> p.renew(keys, token, millis));
   }
 
   @Override
   public boolean release(ResourceKeys keys, byte[] token) {
-    return scripts.release(keys, token);
+    return asHolder(keys, p -> p.release(keys, token));
   }
 
   @Override
   public boolean store(ResourceKeys keys, byte[] token, Storage.Write write, long ttlMillis) {
-    return scripts.store(keys, token, write, ttlMillis);
+    return asHolder(keys, p -> p.store(keys, token, write, ttlMillis));
   }
 
   @Override
   public boolean storeAbsence(ResourceKeys keys, byte[] token, long ttlMillis) {
-    return scripts.storeAbsence(keys, token, ttlMillis);
+    return asHolder(keys, p -> p.storeAbsence(keys, token, ttlMillis));
   }
 
   @Override
   public boolean fail(ResourceKeys keys, byte[] token, Failed failure, long failureTtlMillis) {
-    return scripts.fail(keys, token, failure, failureTtlMillis);
+    return asHolder(keys, p -> p.fail(keys, token, failure, failureTtlMillis));
   }
 
   @Override

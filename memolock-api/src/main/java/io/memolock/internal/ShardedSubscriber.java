@@ -82,9 +82,13 @@ final class ShardedSubscriber implements Channels {
   private final Thread topology;
   private boolean closed;
 
-  ShardedSubscriber(RedisClusterClient cluster) {
+  /**
+   * @param cluster the client
+   * @param slots the client's slot map, shared with its pipelines and holder route
+   */
+  ShardedSubscriber(RedisClusterClient cluster, ClusterSlots slots) {
     this.cluster = cluster;
-    this.slots = new ClusterSlots(cluster);
+    this.slots = slots;
     this.topology =
         Thread.ofPlatform().daemon().name("memolock-shard-topology").unstarted(this::loop);
     topology.start();
@@ -299,6 +303,11 @@ final class ShardedSubscriber implements Channels {
     node.subscriber.close();
     closedNodeErrors.add(node.subscriber.errors());
     closedNodeConnects.add(node.subscriber.connects());
+  }
+
+  /** @return the slot map this subscriber follows (shared with the holders' {@link SlotOwnerRoute}) */
+  ClusterSlots slots() {
+    return slots;
   }
 
   /** @return how many registrations moved to another node (for tests of failover) */

@@ -57,7 +57,7 @@ final class SharedClient {
     this.subscriber = redis instanceof RedisClusterClient ? null : new Subscriber(redis);
     this.channels =
         redis instanceof RedisClusterClient cluster
-            ? new ShardedSubscriber(cluster)
+            ? new ShardedSubscriber(cluster, Objects.requireNonNull(slots))
             : Objects.requireNonNull(subscriber);
   }
 

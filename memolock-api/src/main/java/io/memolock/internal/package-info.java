@@ -40,10 +40,14 @@
  * io.memolock.internal.ShardedProtocol}: the scripts announce with {@code SPUBLISH}, and waiters
  * listen through the {@link io.memolock.internal.ShardedSubscriber} (one {@code SSUBSCRIBE}
  * connection per primary; registrations follow their slot to a new owner and resync). Reads and
- * scripts are pipelined per primary (an {@code MGET} across slots is refused there), under
+ * lock scripts are pipelined per primary (an {@code MGET} across slots is refused there), under
  * permits per primary. {@link
  * io.memolock.internal.Engine} picks the protocol by the client's type; {@link
- * io.memolock.internal.Outages} says which cluster failures are ridden out like an outage.
+ * io.memolock.internal.Outages} says which cluster failures are ridden out like an outage; the
+ * holder's owner-checked scripts go to the slot's primary through {@link
+ * io.memolock.internal.SlotOwnerRoute} (fast failure on a dead node, {@code MOVED}/{@code ASK}
+ * followed), never through the pipelines (whose fallback is the cluster client's retry backoff),
+ * so a holder alive through a failover stores before its lease runs out.
  *
  * <h2>The states of a request</h2>
  *

@@ -7,12 +7,10 @@ import io.memolock.storage.conformance.PartialRead;
 import io.memolock.storage.conformance.StorageConformance;
 import io.memolock.storage.conformance.Texts;
 import io.memolock.testkit.TestRedisCluster;
-import java.util.ArrayList;
 import java.util.List;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import redis.clients.jedis.UnifiedJedis;
-import redis.clients.jedis.util.JedisClusterCRC16;
 
 /**
  * The storage conformance suite for {@link StringStorage} on a real Redis Cluster, through
@@ -34,15 +32,7 @@ class StringStorageClusterConformanceProperties extends StorageConformance<Strin
   /** Ids whose value keys share a slot, so that one MGET may read them on a cluster. */
   @Override
   protected List<String> idsReadTogether(int count) {
-    List<String> ids = new ArrayList<>(List.of(newId()));
-    int slot = JedisClusterCRC16.getSlot(keys(ids.get(0)).value());
-    while (ids.size() < count) {
-      String id = newId();
-      if (JedisClusterCRC16.getSlot(keys(id).value()) == slot) {
-        ids.add(id);
-      }
-    }
-    return ids;
+    return ClusterConformance.idsInOneSlot(count, () -> newId(), id -> keys(id).value());
   }
 
   @Override
