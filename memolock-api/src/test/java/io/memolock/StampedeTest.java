@@ -91,8 +91,9 @@ class StampedeTest extends RedisFixture {
                               () ->
                                   locks.stream().mapToLong(l -> l.metrics().coalesced()).sum()
                                           == locks.size() * 99L
+                                      // the holder's instance may listen too (32+ joiners)
                                       && Leftovers.subscribers(redis, "failing/fail:cold")
-                                          == locks.size() - 1);
+                                          >= locks.size() - 1);
                           throw new IllegalStateException("backend down");
                         });
                   }));
