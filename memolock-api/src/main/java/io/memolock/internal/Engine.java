@@ -143,6 +143,7 @@ public final class Engine<V> implements MemoLock<V> {
       flight.close();
     }
     ctx.renewer.wake();
+    ctx.wakeups.shutdownNow(); // every parked flight was told to close above
     ctx.shared.release();
   }
 
