@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.memolock.internal.Engine;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -51,11 +52,13 @@ class ParkedWaiterTest extends RedisFixture {
       Leftovers.awaitSubscribers(redis, "parked/notif:a", 1);
       awaitNoThreadOfTheMemoLockAlive();
       assertFalse(waiting.isDone());
+      assertEquals(1, ((Engine<?>) lock).armedWakeups(), "the parked flight's timer");
       redis.set("parked:a", "from a peer");
       redis.publish("parked/notif:a", "from a peer");
       assertEquals("from a peer", waiting.get(10, TimeUnit.SECONDS));
     }
     Leftovers.assertNone(lock, redis, "parked/notif:a", "parked/fail:a");
+    assertEquals(0, ((Engine<?>) lock).armedWakeups(), "the timer is disarmed by the wake-up");
   }
 
   @Test
@@ -106,6 +109,7 @@ class ParkedWaiterTest extends RedisFixture {
         () -> lock.get("d", Duration.ofMillis(500), l -> Computed.of("computed")));
     Leftovers.assertNone(lock, redis, "leaving/notif:d", "leaving/fail:d");
     awaitNoThreadOfTheMemoLockAlive();
+    assertEquals(0, ((Engine<?>) lock).armedWakeups());
   }
 
   @Test

@@ -5,7 +5,6 @@ import io.memolock.MemoLockException;
 import io.memolock.spi.Storage;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import org.jspecify.annotations.Nullable;
 import redis.clients.jedis.UnifiedJedis;
 
@@ -27,11 +26,8 @@ final class EngineContext<V> {
   final Counters counters = new Counters();
   final Renewer renewer;
   final @Nullable Batcher<V> batcher;
-  /**
-   * Wakes parked flights at their lock's expiry or their callers' deadline (see {@link
-   * FlightRecord#park}): one platform thread, started on first use, stopped by close.
-   */
-  final ScheduledThreadPoolExecutor wakeups;
+  /** Wakes parked flights at their lock's expiry or their callers' deadline. */
+  final Wakeups wakeups;
   /** Flights in progress, one per id; a flight removes itself when it completes. */
   final ConcurrentHashMap<String, Flight<V>> flights = new ConcurrentHashMap<>();
   /** Early recomputations in progress (see {@link Engine#refresh}); not in {@link #flights}. */
@@ -60,10 +56,7 @@ final class EngineContext<V> {
             storage.redisType(),
             storage.getClass().getSimpleName());
     this.renewer = new Renewer(settings, counters.incidents, () -> closed);
-    this.wakeups =
-        new ScheduledThreadPoolExecutor(
-            1, r -> Thread.ofPlatform().daemon().name("memolock-wakeups-" + tag).unstarted(r));
-    wakeups.setRemoveOnCancelPolicy(true); // a flight woken by its message leaves no timer behind
+    this.wakeups = new Wakeups("memolock-wakeups-" + tag);
     this.batcher =
         batchReads
             ? new Batcher<>(redis, storage, commands, tag, settings.threadFactory()::newThread)

@@ -7,9 +7,6 @@ import io.memolock.Trigger;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 import org.jspecify.annotations.Nullable;
@@ -52,8 +49,9 @@ abstract class FlightRecord<V> implements Subscriber.Listener {
   private volatile long deadline = Long.MIN_VALUE;
   /** 1 while the flight is parked: no thread runs it until an event (see the class comment). */
   private volatile int parked;
-  /** The parked flight's timer; written before {@link #parked} is set, read after it is cleared. */
-  private @Nullable ScheduledFuture<?> wakeup;
+  /** When the parked flight's timer fires, and its slot in {@link Wakeups} (-1: not armed). */
+  long wakeAt;
+  int timerSlot = -1;
   /**
    * What the subscriber and the callers tell the flight's thread. Made on a miss only, so a hit
    * allocates no queue; null until then.
@@ -161,14 +159,8 @@ abstract class FlightRecord<V> implements Subscriber.Listener {
     if (!queue.isEmpty() || ctx.closed) {
       return false;
     }
-    try {
-      wakeup =
-          ctx.wakeups.schedule(
-              () -> tell(new FlightEvent.Due()),
-              Math.max(0, untilNanos - System.nanoTime()),
-              TimeUnit.NANOSECONDS);
-    } catch (RejectedExecutionException e) {
-      return false; // closed meanwhile: the loop sees the closed result
+    if (!ctx.wakeups.arm(this, untilNanos)) {
+      return false; // closed meanwhile: the loop sees it
     }
     thread = null; // a finished thread's object (and its stack) is not kept while parked
     PARKED.set(this, 1);
@@ -190,11 +182,7 @@ abstract class FlightRecord<V> implements Subscriber.Listener {
   }
 
   private void cancelWakeup() {
-    ScheduledFuture<?> w = wakeup;
-    wakeup = null;
-    if (w != null) {
-      w.cancel(false);
-    }
+    ctx.wakeups.cancel(this);
   }
 
   /** The flight's body: one thread's turn (see {@link Flight#run}). */
