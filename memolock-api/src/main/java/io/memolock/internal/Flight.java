@@ -38,6 +38,10 @@ import org.jspecify.annotations.Nullable;
  *      │  └──every caller left / closed / deadline──▶ restart / closed
  * </pre>
  *
+ * <p>In {@code WAITING} (and {@code TRIGGERED}) the flight holds no thread: its thread parks it
+ * (see {@link FlightRecord}) and ends; the next event or its timer starts a thread that carries on
+ * in {@link #run}, with what the last turn left in the flight's fields.
+ *
  * <p>Callers never run the flight: they wait on {@link #result} with their own timeouts, so one
  * caller's timeout or interrupt never disturbs the others. The subscriber's thread only delivers
  * events (and completes a waiting flight at once when a notification carries the value).
