@@ -176,4 +176,15 @@ final class Commands {
     return new MemoLockException(
         tag, id, "a key of this resource holds the wrong Redis type: " + e.getMessage(), e);
   }
+
+  /** @return whether an {@link InterruptedException} is among the throwable's causes */
+  static boolean interruptedWithin(Throwable t) {
+    Throwable c = t;
+    for (int depth = 0; c != null && depth < 16; depth++, c = c.getCause()) {
+      if (c instanceof InterruptedException) {
+        return true;
+      }
+    }
+    return false;
+  }
 }

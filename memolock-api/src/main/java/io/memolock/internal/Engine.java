@@ -149,6 +149,7 @@ public final class Engine<V> implements MemoLock<V> {
       flight.close();
     }
     ctx.renewer.wake();
+    ctx.wakeups.close(); // every parked flight was told to close above
     ctx.shared.release();
   }
 
@@ -191,6 +192,11 @@ public final class Engine<V> implements MemoLock<V> {
   /** @return channels the shared subscriber holds state for (for tests of cleanup paths) */
   public int subscribedChannels() {
     return ctx.shared.channels.channelCount();
+  }
+
+  /** @return timers armed for parked flights (for tests of cleanup paths) */
+  public int armedWakeups() {
+    return ctx.wakeups.armed();
   }
 
   /** @return how often the shared subscriber connected (for tests of reconnection) */

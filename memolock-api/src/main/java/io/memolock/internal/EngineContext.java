@@ -30,6 +30,8 @@ final class EngineContext<V> {
   final @Nullable PipelinedJedis pipelined;
   /** Where reads without an {@code MGET} batcher go: {@link #pipelined}, or null for the client. */
   private final @Nullable UnifiedJedis pipelinedReads;
+  /** Wakes parked flights at their lock's expiry or their callers' deadline. */
+  final Wakeups wakeups;
   /** Flights in progress, one per id; a flight removes itself when it completes. */
   final ConcurrentHashMap<String, Flight<V>> flights = new ConcurrentHashMap<>();
   /** Early recomputations in progress (see {@link Engine#refresh}); not in {@link #flights}. */
@@ -60,6 +62,7 @@ final class EngineContext<V> {
             storage.getClass().getSimpleName(),
             pipelined != null);
     this.renewer = new Renewer(settings, counters.incidents, () -> closed);
+    this.wakeups = new Wakeups("memolock-wakeups-" + tag);
     this.batcher =
         batchReads
             ? new Batcher<>(

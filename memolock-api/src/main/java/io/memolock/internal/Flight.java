@@ -11,7 +11,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.jspecify.annotations.Nullable;
@@ -37,6 +37,10 @@ import org.jspecify.annotations.Nullable;
  *      │  ├──resync, or the lock's TTL ran out──▶ ACQUIRING (a vanished holder is taken over)
  *      │  └──every caller left / closed / deadline──▶ restart / closed
  * </pre>
+ *
+ * <p>In {@code WAITING} (and {@code TRIGGERED}) the flight holds no thread: its thread parks it
+ * (see {@link FlightRecord}) and ends; the next event or its timer starts a thread that carries on
+ * in {@link #run}, with what the last turn left in the flight's fields.
  *
  * <p>Callers never run the flight: they wait on {@link #result} with their own timeouts, so one
  * caller's timeout or interrupt never disturbs the others. The subscriber's thread only delivers
@@ -129,7 +133,7 @@ final class Flight<V> extends FlightRecord<V> {
       boolean interrupted =
           t instanceof MemoLockInterruptedException
               || (armed && Thread.currentThread().isInterrupted());
-      if (!interrupted && armed && interruptedWithin(t)) {
+      if (!interrupted && armed && Commands.interruptedWithin(t)) {
         Thread.currentThread().interrupt();
         interrupted = true;
       }
@@ -146,131 +150,27 @@ final class Flight<V> extends FlightRecord<V> {
     }
     source = Source.WAITED;
     state = State.ACQUIRING;
-    events = new LinkedBlockingQueue<>();
+    events = new ConcurrentLinkedQueue<>();
     return true;
-  }
-
-  /** @return whether an {@link InterruptedException} is among the throwable's causes */
-  private static boolean interruptedWithin(Throwable t) {
-    Throwable c = t;
-    for (int depth = 0; c != null && depth < 16; depth++, c = c.getCause()) {
-      if (c instanceof InterruptedException) {
-        return true;
-      }
-    }
-    return false;
   }
 
   // ------------------------------------------------------------------ the flight's thread
 
-  /** The flight's own thread: acquire, compute or wait, until a value or a failure. */
+  // What one turn of the flight's thread leaves to the next (a parked flight holds no thread);
+  // only the thread running the flight reads or writes them (see FlightRecord's parking).
+  private boolean sawHolder;
+  private byte @Nullable [] heldToken;
+  private long outageStart;
+
+  /**
+   * One turn of the flight's thread: acquire, compute or wait, until a value or a failure, or
+   * until it parks to wait for an event without a thread; the event starts the next turn here.
+   */
+  @Override
   void run() {
-    LinkedBlockingQueue<FlightEvent> events = Objects.requireNonNull(this.events);
-    boolean sawHolder = false;
-    byte @Nullable [] heldToken = null;
-    long outageStart = 0;
+    boolean parkedNow = false;
     try {
-      while (!result.isDone()) {
-        long now = System.nanoTime();
-        long dl = deadline.get();
-        if (now - dl >= 0) {
-          release(heldToken);
-          restart();
-          return;
-        }
-        // Whatever arrived meanwhile (say, a failure published just before this re-check)
-        // decides before the lock is tried again.
-        FlightEvent queued;
-        while (listening && (queued = events.poll()) != null) {
-          if (handle(queued, heldToken)) {
-            return;
-          }
-        }
-        state = heldToken == null ? State.ACQUIRING : State.TRIGGERED;
-        byte[] token = Bytes.newToken();
-        Protocol.Acquisition acquired;
-        try {
-          acquired = ctx.commands.protocol(id, () -> ctx.protocol.acquire(keys, token));
-          outageStart = 0;
-        } catch (MemoLockException e) {
-          // A listening waiter rides out a short outage (a restart, a failover): the subscriber
-          // reconnects and sends a resync. Past one lock timeout it gives up with the clear
-          // "unreachable" failure.
-          if (!listening
-              || !(e.getCause() != null && Outages.isOutage(e.getCause()))
-              || Thread.currentThread().isInterrupted()) {
-            throw e;
-          }
-          if (outageStart == 0) {
-            outageStart = now;
-          } else if (now - outageStart > ctx.settings.lockTimeout().toNanos()) {
-            throw e;
-          }
-          FlightEvent ev =
-              events.poll(Math.min(OUTAGE_RETRY_NANOS, dl - now), TimeUnit.NANOSECONDS);
-          if (ev instanceof FlightEvent.Closed) {
-            return;
-          }
-          if (ev instanceof FlightEvent.Abandoned && joiners.get() <= 0) {
-            restart();
-            return;
-          }
-          continue;
-        }
-        switch (acquired) {
-          case Protocol.ValueExists v -> {
-            V value = ctx.readDirect(keys);
-            if (value != null) {
-              release(heldToken);
-              succeed(Optional.of(value));
-              return;
-            }
-          }
-          case Protocol.Remembered r -> {
-            if (r.outcome() instanceof Protocol.Absent && !listening) {
-              source = Source.HIT; // the cached absence, found without waiting
-            }
-            release(heldToken);
-            settle(r.outcome(), false);
-            return;
-          }
-          case Protocol.Acquired a -> {
-            if (sawHolder) {
-              ctx.counters.takeovers.increment();
-            }
-            if (trigger == null) {
-              new Holder<>(this, token).compute(true);
-              return;
-            }
-            if (!listening && !listen()) {
-              return;
-            }
-            heldToken = token;
-            if (!new Holder<>(this, token).trigger()) {
-              return;
-            }
-          }
-          case Protocol.Locked locked -> {
-            sawHolder = heldToken == null;
-            if (!listening) {
-              if (!listen()) {
-                return;
-              }
-              continue; // re-check after listening: closes the race with an earlier publish
-            }
-            long pttl = locked.pttlMillis();
-            long waitMs = pttl > 0 ? pttl + EXPIRY_SLACK_MS : ctx.settings.lockTimeout().toMillis();
-            state = heldToken == null ? State.WAITING : State.TRIGGERED;
-            FlightEvent e =
-                events.poll(
-                    Math.min(dl - now, TimeUnit.MILLISECONDS.toNanos(waitMs)),
-                    TimeUnit.NANOSECONDS);
-            if (e != null && handle(e, heldToken)) {
-              return;
-            }
-          }
-        }
-      }
+      parkedNow = turn();
     } catch (InterruptedException e) {
       if (ctx.closed) {
         fail(new MemoLockClosedException(ctx.tag, id));
@@ -281,10 +181,115 @@ final class Flight<V> extends FlightRecord<V> {
       release(heldToken);
       fail(ctx.failure(id, e));
     } finally {
-      if (listening) {
+      if (!parkedNow && listening) {
+        listening = false;
         ctx.protocol.unlisten(keys, this);
       }
     }
+  }
+
+  /** @return {@code true} when the flight parked (another thread carries on), else it is over */
+  private boolean turn() throws InterruptedException {
+    ConcurrentLinkedQueue<FlightEvent> events = Objects.requireNonNull(this.events);
+    while (!result.isDone()) {
+      long now = System.nanoTime();
+      long dl = deadline();
+      if (now - dl >= 0) {
+        release(heldToken);
+        restart();
+        return false;
+      }
+      if (ctx.closed) {
+        release(heldToken);
+        fail(new MemoLockClosedException(ctx.tag, id));
+        return false;
+      }
+      // Whatever arrived meanwhile (say, a failure published just before this re-check)
+      // decides before the lock is tried again.
+      FlightEvent queued;
+      while (listening && (queued = events.poll()) != null) {
+        if (handle(queued)) {
+          return false;
+        }
+      }
+      state = heldToken == null ? State.ACQUIRING : State.TRIGGERED;
+      byte[] token = Bytes.newToken();
+      Protocol.Acquisition acquired;
+      try {
+        acquired = ctx.commands.protocol(id, () -> ctx.protocol.acquire(keys, token));
+        outageStart = 0;
+      } catch (MemoLockException e) {
+        // A listening waiter rides out a short outage (a restart, a failover): the subscriber
+        // reconnects and sends a resync. Past one lock timeout it gives up with the clear
+        // "unreachable" failure.
+        if (!listening
+            || !(e.getCause() != null && Outages.isOutage(e.getCause()))
+            || Thread.currentThread().isInterrupted()) {
+          throw e;
+        }
+        if (outageStart == 0) {
+          outageStart = now;
+        } else if (now - outageStart > ctx.settings.lockTimeout().toNanos()) {
+          throw e;
+        }
+        if (park(now + Math.min(OUTAGE_RETRY_NANOS, dl - now))) {
+          return true; // the next event or the retry time starts the next turn
+        }
+        continue;
+      }
+      switch (acquired) {
+        case Protocol.ValueExists v -> {
+          V value = ctx.readDirect(keys);
+          if (value != null) {
+            release(heldToken);
+            succeed(Optional.of(value));
+            return false;
+          }
+        }
+        case Protocol.Remembered r -> {
+          if (r.outcome() instanceof Protocol.Absent && !listening) {
+            source = Source.HIT; // the cached absence, found without waiting
+          }
+          release(heldToken);
+          settle(r.outcome(), false);
+          return false;
+        }
+        case Protocol.Acquired a -> {
+          if (sawHolder) {
+            ctx.counters.takeovers.increment();
+          }
+          if (trigger == null) {
+            new Holder<>(this, token).compute(true);
+            return false;
+          }
+          if (!listening && !listen()) {
+            return false;
+          }
+          heldToken = token;
+          if (!new Holder<>(this, token).trigger()) {
+            return false;
+          }
+        }
+        case Protocol.Locked locked -> {
+          sawHolder = heldToken == null;
+          if (!listening) {
+            if (!listen()) {
+              return false;
+            }
+            continue; // re-check after listening: closes the race with an earlier publish
+          }
+          long pttl = locked.pttlMillis();
+          long waitMs = pttl > 0 ? pttl + EXPIRY_SLACK_MS : ctx.settings.lockTimeout().toMillis();
+          state = heldToken == null ? State.WAITING : State.TRIGGERED;
+          // Waits without a thread: the next event, or the lock's expiry (a vanished holder is
+          // then taken over), or the callers' deadline starts the next turn.
+          if (park(now + Math.min(dl - now, TimeUnit.MILLISECONDS.toNanos(waitMs)))) {
+            return true;
+          }
+        }
+      }
+    }
+    return false;
   }
 
   /**
@@ -311,25 +316,26 @@ final class Flight<V> extends FlightRecord<V> {
    *
    * @return {@code true} when the flight is over
    */
-  private boolean handle(FlightEvent event, byte @Nullable [] heldToken) {
+  private boolean handle(FlightEvent event) {
     return switch (event) {
       case FlightEvent.Resync r -> false;
+      case FlightEvent.Due d -> false;
       case FlightEvent.Closed c -> {
         release(heldToken);
         yield true;
       }
       case FlightEvent.Abandoned a -> {
-        if (joiners.get() <= 0 && heldToken == null) {
+        if (joiners() <= 0 && heldToken == null) {
           restart();
           yield true;
         }
         yield false;
       }
-      case FlightEvent.Heard h -> heard(h.signal(), heldToken);
+      case FlightEvent.Heard h -> heard(h.signal());
     };
   }
 
-  private boolean heard(Protocol.Signal signal, byte @Nullable [] heldToken) {
+  private boolean heard(Protocol.Signal signal) {
     if (signal instanceof Protocol.OutcomeSignal o) {
       if (o.outcome() instanceof Protocol.Failed
           && ctx.settings.failurePolicy() == FailurePolicy.RETRY) {
@@ -373,14 +379,14 @@ final class Flight<V> extends FlightRecord<V> {
     CompletableFuture<Void> ready = ctx.protocol.listen(keys, this);
     listening = true; // from here on, run's finally block unregisters, whatever happens
     try {
-      ready.get(Math.max(0, deadline.get() - System.nanoTime()), TimeUnit.NANOSECONDS);
+      ready.get(Math.max(0, deadline() - System.nanoTime()), TimeUnit.NANOSECONDS);
       return true;
     } catch (ExecutionException e) {
       throw ctx.closed
           ? new MemoLockClosedException(ctx.tag, id)
           : new MemoLockException(ctx.tag, id, "cannot subscribe", e.getCause());
     } catch (TimeoutException e) {
-      if (System.nanoTime() - deadline.get() >= 0) {
+      if (System.nanoTime() - deadline() >= 0) {
         restart(); // every caller of this flight has given up by now
         return false;
       }

@@ -12,6 +12,9 @@ sealed interface FlightEvent {
   /** The subscriber reconnected: messages may have been missed, so the flight re-checks. */
   record Resync() implements FlightEvent {}
 
+  /** The parked flight's timer: the lock's TTL or the callers' deadline ran out; it re-checks. */
+  record Due() implements FlightEvent {}
+
   /** The last caller left (timed out or interrupted); a flight that holds nothing ends. */
   record Abandoned() implements FlightEvent {}
 

@@ -6,9 +6,9 @@ import io.memolock.MemoLockException;
 import io.memolock.Trigger;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -16,6 +16,15 @@ import org.jspecify.annotations.Nullable;
  * waits on, how many callers there are and their latest deadline, the event queue, the state, and
  * the ways a flight completes (each removes it from the registry first, so a caller that arrives
  * afterwards starts a new one). The transitions themselves are in {@link Flight}. Thread-safe.
+ *
+ * <p><b>Parking.</b> A flight that waits for a notification holds no thread: its thread {@link
+ * #park}s it (a timer for the lock's expiry or the callers' deadline, then the thread ends), and
+ * the next event ({@link #tell}: a message, a resync, the timer, a caller leaving, close) starts a
+ * new thread that carries on where the last one stopped. One thread at a time runs a flight: the
+ * one that started it, or the one whose {@link #tell} moved it from parked to running (a
+ * compare-and-set). No event is lost between the two: {@link #tell} queues the event before it
+ * looks at the parked flag, and {@link #park} sets the flag before it looks at the queue, so at
+ * least one of them sees the other (both are sequentially consistent).
  *
  * @param <V> the value type
  */
@@ -26,13 +35,28 @@ abstract class FlightRecord<V> implements Subscriber.Listener {
   final @Nullable Computation<V> computation;
   final @Nullable Trigger trigger;
   final CompletableFuture<FlightResult<V>> result = new CompletableFuture<>();
-  final AtomicInteger joiners = new AtomicInteger();
-  final AtomicLong deadline = new AtomicLong(Long.MIN_VALUE);
+  private static final AtomicIntegerFieldUpdater<FlightRecord<?>> JOINERS =
+      fieldUpdater("joiners");
+  private static final AtomicIntegerFieldUpdater<FlightRecord<?>> PARKED =
+      fieldUpdater("parked");
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static final AtomicLongFieldUpdater<FlightRecord<?>> DEADLINE =
+      (AtomicLongFieldUpdater) AtomicLongFieldUpdater.newUpdater(FlightRecord.class, "deadline");
+
+  /** Callers waiting on {@link #result} (fields with updaters: a waiting id costs no atomics). */
+  private volatile int joiners;
+  /** The latest caller's deadline ({@link System#nanoTime()}); MIN_VALUE before the first. */
+  private volatile long deadline = Long.MIN_VALUE;
+  /** 1 while the flight is parked: no thread runs it until an event (see the class comment). */
+  private volatile int parked;
+  /** When the parked flight's timer fires, and its slot in {@link Wakeups} (-1: not armed). */
+  long wakeAt;
+  int timerSlot = -1;
   /**
    * What the subscriber and the callers tell the flight's thread. Made on a miss only, so a hit
    * allocates no queue; null until then.
    */
-  volatile @Nullable LinkedBlockingQueue<FlightEvent> events;
+  volatile @Nullable ConcurrentLinkedQueue<FlightEvent> events;
   volatile Flight.State state = Flight.State.READING;
   volatile Flight.Source source = Flight.Source.HIT;
   volatile @Nullable Thread thread;
@@ -51,19 +75,29 @@ abstract class FlightRecord<V> implements Subscriber.Listener {
     this.trigger = trigger;
   }
 
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static AtomicIntegerFieldUpdater<FlightRecord<?>> fieldUpdater(String name) {
+    return (AtomicIntegerFieldUpdater) AtomicIntegerFieldUpdater.newUpdater(FlightRecord.class, name);
+  }
+
   void join(long callerDeadline) {
-    joiners.incrementAndGet();
-    deadline.accumulateAndGet(
-        callerDeadline, (a, b) -> a == Long.MIN_VALUE || b - a > 0 ? b : a);
+    JOINERS.incrementAndGet(this);
+    DEADLINE.accumulateAndGet(
+        this, callerDeadline, (a, b) -> a == Long.MIN_VALUE || b - a > 0 ? b : a);
   }
 
   int joiners() {
-    return joiners.get();
+    return joiners;
+  }
+
+  /** @return the latest caller's deadline ({@link System#nanoTime()}) */
+  long deadline() {
+    return deadline;
   }
 
   /** A caller gave up (timeout, interrupt); the last one out ends a flight that holds nothing. */
   void leave() {
-    if (joiners.decrementAndGet() <= 0 && state != Flight.State.COMPUTING) {
+    if (JOINERS.decrementAndGet(this) <= 0 && state != Flight.State.COMPUTING) {
       tell(new FlightEvent.Abandoned());
     }
   }
@@ -105,11 +139,54 @@ abstract class FlightRecord<V> implements Subscriber.Listener {
   }
 
   void tell(FlightEvent event) {
-    LinkedBlockingQueue<FlightEvent> queue = events;
+    ConcurrentLinkedQueue<FlightEvent> queue = events;
     if (queue != null) {
       queue.offer(event);
+      resume();
     }
   }
+
+  /**
+   * Called by the flight's thread instead of blocking for an event: parks the flight until the next
+   * event, or until {@code untilNanos} at the latest (the timer tells {@link FlightEvent.Due},
+   * after which the flight re-checks).
+   *
+   * @return {@code true} if the flight is parked (the calling thread must end at once, touching
+   *     nothing of the flight), {@code false} if an event is already queued (carry on)
+   */
+  boolean park(long untilNanos) {
+    ConcurrentLinkedQueue<FlightEvent> queue = java.util.Objects.requireNonNull(events);
+    if (!queue.isEmpty() || ctx.closed) {
+      return false;
+    }
+    if (!ctx.wakeups.arm(this, untilNanos)) {
+      return false; // closed meanwhile: the loop sees it
+    }
+    thread = null; // a finished thread's object (and its stack) is not kept while parked
+    PARKED.set(this, 1);
+    // An event queued before the flag was set is seen here; one queued after sees the flag.
+    if (!queue.isEmpty() && PARKED.compareAndSet(this, 1, 0)) {
+      thread = Thread.currentThread();
+      cancelWakeup();
+      return false;
+    }
+    return true;
+  }
+
+  /** Starts a thread for a parked flight (at most once per parking). */
+  private void resume() {
+    if (parked == 1 && PARKED.compareAndSet(this, 1, 0)) {
+      cancelWakeup();
+      start(this::run);
+    }
+  }
+
+  private void cancelWakeup() {
+    ctx.wakeups.cancel(this);
+  }
+
+  /** The flight's body: one thread's turn (see {@link Flight#run}). */
+  abstract void run();
 
   void start(Runnable body) {
     Thread t = ctx.newThread(body);

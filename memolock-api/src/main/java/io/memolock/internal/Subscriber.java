@@ -1,5 +1,6 @@
 package io.memolock.internal;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -25,6 +26,8 @@ import redis.clients.jedis.UnifiedJedis;
  * <p>Thread-safe. State changes and writes to the connection happen under one {@link ReentrantLock}
  * (never a monitor, so virtual threads do not pin); message callbacks run outside it,
  * connection callbacks inside it (so they are ordered with the connection's state).
+ *
+ * <p>(Un)subscriptions are written in batches through a {@link SubscribeOutbox}.
  */
 public final class Subscriber implements Channels {
 
@@ -72,6 +75,8 @@ public final class Subscriber implements Channels {
   private final Thread thread;
   private @Nullable PubSubConnection current;
   private boolean closed;
+  /** (Un)subscriptions queued for {@link #current}. */
+  private final SubscribeOutbox outbox = new SubscribeOutbox();
   private final Incidents incidents = new Incidents();
 
   Subscriber(UnifiedJedis redis) {
@@ -88,69 +93,70 @@ public final class Subscriber implements Channels {
     thread.start();
   }
 
-  /**
-   * Adds a listener to channels, subscribing those that are new.
-   *
-   * @return completes when every channel is subscribed on the server
-   */
   @Override
   public CompletableFuture<Void> listen(List<String> names, Listener listener) {
-    List<CompletableFuture<Void>> ready = new ArrayList<>(names.size());
+    CompletableFuture<?>[] ready = new CompletableFuture<?>[names.size()];
+    boolean flush = false;
     lock.lock();
     try {
       if (closed) {
         return CompletableFuture.failedFuture(new IllegalStateException("subscriber closed"));
       }
-      List<byte[]> toSend = new ArrayList<>();
-      for (String name : names) {
+      for (int i = 0; i < ready.length; i++) {
+        String name = names.get(i);
         SubscribedChannel ch = channels.get(name);
         if (ch == null) {
-          ch = new SubscribedChannel(name);
+          ch = new SubscribedChannel();
           channels.put(name, ch);
         }
-        ch.listeners.add(listener);
+        ch.add(listener);
         if (!ch.wanted) {
           ch.wanted = true;
           if (ch.active.isDone()) {
             ch.active = new CompletableFuture<>();
           }
-          if (current != null) {
+          PubSubConnection c = current;
+          if (c != null) {
             ch.pending++;
-            toSend.add(ch.raw);
+            flush |= outbox.add(true, name, c, this::problem);
           }
         }
-        ready.add(ch.active);
+        ready[i] = ch.active;
       }
-      send(true, toSend);
     } finally {
       lock.unlock();
     }
-    return CompletableFuture.allOf(ready.toArray(CompletableFuture[]::new));
+    if (flush) {
+      flush();
+    }
+    return CompletableFuture.allOf(ready);
   }
 
-  /** Removes a listener; channels left without listeners are unsubscribed. */
   @Override
   public void unlisten(List<String> names, Listener listener) {
+    boolean flush = false;
     lock.lock();
     try {
-      List<byte[]> toSend = new ArrayList<>();
       for (String name : names) {
         SubscribedChannel ch = channels.get(name);
-        if (ch == null || !ch.listeners.remove(listener) || !ch.listeners.isEmpty()) {
+        if (ch == null || !ch.remove(listener) || !ch.isEmpty()) {
           continue;
         }
         ch.wanted = false;
         ch.resync = false;
-        if (current != null) {
+        PubSubConnection c = current;
+        if (c != null) {
           ch.pending++;
-          toSend.add(ch.raw);
+          flush |= outbox.add(false, name, c, this::problem);
         } else if (ch.pending == 0) {
           channels.remove(name);
         }
       }
-      send(false, toSend);
     } finally {
       lock.unlock();
+    }
+    if (flush) {
+      flush();
     }
   }
 
@@ -236,21 +242,14 @@ public final class Subscriber implements Channels {
     }
   }
 
-  /** Must hold the lock. A failed write means the connection is broken: the loop reconnects. */
-  private void send(boolean subscribe, List<byte[]> raws) {
-    PubSubConnection c = current;
-    if (raws.isEmpty() || c == null) {
-      return;
-    }
+  /** Writes the outbox, after letting other threads queue their channels in it. */
+  private void flush() {
+    Thread.yield();
+    lock.lock();
     try {
-      byte[][] array = raws.toArray(byte[][]::new);
-      if (subscribe) {
-        c.add(array);
-      } else {
-        c.remove(array);
-      }
-    } catch (RuntimeException e) {
-      problem(e); // the connection is broken: the loop reconnects and resubscribes
+      outbox.write(closed ? null : current, this::problem);
+    } finally {
+      lock.unlock();
     }
   }
 
@@ -307,6 +306,7 @@ public final class Subscriber implements Channels {
       if (wasConnected) {
         connectionListeners.forEach(ConnectionListener::onDisconnected);
       }
+      outbox.clear(); // meant for the lost connection; the next one subscribes every wanted channel
       channels.values().removeIf(ch -> !ch.wanted);
       for (SubscribedChannel ch : channels.values()) {
         ch.pending = 0;
@@ -330,13 +330,14 @@ public final class Subscriber implements Channels {
       connects.incrementAndGet();
       connectionListeners.forEach(l -> l.onConnected(connection.clientId()));
       List<byte[]> toSend = new ArrayList<>();
-      for (SubscribedChannel ch : channels.values()) {
-        if (ch.wanted) {
-          ch.pending = 1;
-          toSend.add(ch.raw);
+      for (Map.Entry<String, SubscribedChannel> e : channels.entrySet()) {
+        if (e.getValue().wanted) {
+          e.getValue().pending = 1;
+          toSend.add(e.getKey().getBytes(StandardCharsets.UTF_8));
         }
       }
-      send(true, toSend);
+      outbox.clear();
+      SubscribeOutbox.send(connection, true, toSend, this::problem);
     } finally {
       lock.unlock();
     }
@@ -362,9 +363,10 @@ public final class Subscriber implements Channels {
           channels.remove(name);
         } else if (!ch.active.isDone()) {
           toComplete = ch.active;
+          ch.active = SubscribedChannel.SUBSCRIBED;
         } else if (ch.resync) {
           ch.resync = false;
-          toResync = List.copyOf(ch.listeners);
+          toResync = ch.listenerList();
         }
       }
     } finally {
@@ -385,7 +387,7 @@ public final class Subscriber implements Channels {
       lock.unlock();
     }
     if (ch != null) {
-      for (Listener l : ch.listeners) {
+      for (Listener l : ch.listeners()) {
         try {
           l.onMessage(name, payload);
         } catch (Throwable e) {

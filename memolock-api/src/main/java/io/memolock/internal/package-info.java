@@ -54,7 +54,9 @@
  * A {@link io.memolock.internal.Flight} moves through {@code READING → ACQUIRING → (COMPUTING →
  * STORING | SUBSCRIBING → WAITING | TRIGGERED)}; its class comment draws the transitions, and
  * they are all in that one file. The leader (the id's first caller) reads on its own thread; on a
- * miss the flight's own virtual thread makes every further move. Callers only wait on the flight's
+ * miss the flight's own virtual thread makes every further move. A flight waiting for another
+ * holder holds no thread: it parks ({@link io.memolock.internal.FlightRecord#park}, with a timer in
+ * {@link io.memolock.internal.Wakeups}) and its next event starts a thread again. Callers only wait on the flight's
  * result ({@link io.memolock.internal.FlightResult}: served, failed, or restart) with their own
  * timeouts; the subscriber and {@code close()} only send it {@link
  * io.memolock.internal.FlightEvent}s (and the subscriber completes a waiting flight at once when a
