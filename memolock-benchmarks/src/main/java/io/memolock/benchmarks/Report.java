@@ -1,7 +1,5 @@
 package io.memolock.benchmarks;
 
-import io.memolock.benchmarks.LoadRunner.Run;
-import io.memolock.benchmarks.LoadRunner.Scenario;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -97,7 +95,7 @@ final class Report {
           + " | scripts/req | CPU us/req JVM / Redis | throughput per round |\n"
           + "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
       for (Map.Entry<Contender, List<Run>> c : byContender.entrySet()) {
-        Run r = LoadRunner.median(c.getValue());
+        Run r = Run.median(c.getValue());
         md.append(String.format(Locale.ROOT,
             "| %s | %d | %d | %d%s | %,.0f req/s | %.3f ms | %.3f ms | %.3f ms | %s | %s | %.3f | %.4f | %.1f / %.1f | %s |%n",
             c.getKey().label, r.computations(), r.distinctIds(), r.errors(),
@@ -126,14 +124,14 @@ final class Report {
         md.append(String.format(Locale.ROOT, "- MemoLock / lock-and-poll throughput: **%.2fx** (median of the"
             + " rounds' ratios: %s)%n", medianOf(r), list(r, "%.2f")));
         md.append(String.format(Locale.ROOT, "- Redis commands per request, MemoLock vs lock-and-poll:"
-            + " %.3f vs %.3f (%.2fx)%n", LoadRunner.median(ml).commandsPerRequest(),
-            LoadRunner.median(lp).commandsPerRequest(),
-            LoadRunner.median(ml).commandsPerRequest() / LoadRunner.median(lp).commandsPerRequest()));
+            + " %.3f vs %.3f (%.2fx)%n", Run.median(ml).commandsPerRequest(),
+            Run.median(lp).commandsPerRequest(),
+            Run.median(ml).commandsPerRequest() / Run.median(lp).commandsPerRequest()));
       }
       if (ml != null && ca != null) {
         md.append(String.format(Locale.ROOT, "- Redis commands per request, MemoLock vs cache-aside:"
-            + " %.3f vs %.3f%n", LoadRunner.median(ml).commandsPerRequest(),
-            LoadRunner.median(ca).commandsPerRequest()));
+            + " %.3f vs %.3f%n", Run.median(ml).commandsPerRequest(),
+            Run.median(ca).commandsPerRequest()));
       }
       md.append('\n');
       addTargets(targets, s, ml, ca, lp, publishP99, wakeP99);
@@ -157,7 +155,7 @@ final class Report {
     if (ml == null) {
       return;
     }
-    Run m = LoadRunner.median(ml);
+    Run m = Run.median(ml);
     switch (s.name()) {
       case "hot-hit", "hot-hit-spread" -> {
         if (ca != null) {
@@ -184,7 +182,7 @@ final class Report {
             multiple <= SMALL_MULTIPLE));
         if (lp != null) {
           double a = m.commandsPerRequest();
-          double b = LoadRunner.median(lp).commandsPerRequest();
+          double b = Run.median(lp).commandsPerRequest();
           targets.add(row("cold-stampede: fewer Redis commands per request than lock-and-poll (median rounds)",
               String.format(Locale.ROOT, "%.3f vs %.3f", a, b), a < b));
         }

@@ -32,8 +32,8 @@ class LoadRunnerSmokeTest {
     }
   }
 
-  private static LoadRunner.Scenario scenario(String name, double scale) {
-    return LoadRunner.SCENARIOS.stream()
+  private static Scenario scenario(String name, double scale) {
+    return Scenarios.ALL.stream()
         .filter(s -> s.name().equals(name))
         .findFirst()
         .orElseThrow()
@@ -43,18 +43,18 @@ class LoadRunnerSmokeTest {
   @Test
   void everyContenderServesEveryRequestAndOnlyTheLocksAvoidDuplicateComputations()
       throws Exception {
-    LoadRunner.Scenario stampede = scenario("cold-stampede", 0.1);
-    LoadRunner.Scenario manyKeys = scenario("many-keys", 0.1);
+    Scenario stampede = scenario("cold-stampede", 0.1);
+    Scenario manyKeys = scenario("many-keys", 0.1);
     for (Contender c : Contender.values()) {
-      LoadRunner.Run s = runner.runOnce(stampede, c, 1);
-      assertEquals(stampede.requests(), s.done(), LoadRunner.describe(s));
-      assertEquals(0, s.errors(), LoadRunner.describe(s));
-      LoadRunner.Run m = runner.runOnce(manyKeys, c, 1);
-      assertEquals(manyKeys.requests(), m.done(), LoadRunner.describe(m));
-      assertEquals(0, m.errors(), LoadRunner.describe(m));
+      Run s = runner.runOnce(stampede, c, 1);
+      assertEquals(stampede.requests(), s.done(), s.describe());
+      assertEquals(0, s.errors(), s.describe());
+      Run m = runner.runOnce(manyKeys, c, 1);
+      assertEquals(manyKeys.requests(), m.done(), m.describe());
+      assertEquals(0, m.errors(), m.describe());
       if (c == Contender.MEMOLOCK) {
-        assertEquals(1, s.computations(), LoadRunner.describe(s));
-        assertEquals(m.distinctIds(), m.computations(), LoadRunner.describe(m));
+        assertEquals(1, s.computations(), s.describe());
+        assertEquals(m.distinctIds(), m.computations(), m.describe());
         assertTrue(s.commands() > 0, "INFO commandstats deltas are counted");
       }
       if (c == Contender.CACHE_ASIDE) {
