@@ -18,7 +18,7 @@ final class Report {
 
   static String markdown(
       Machine machine,
-      BenchRedis redis,
+      Target redis,
       Instant started,
       Duration took,
       String loadBefore,
@@ -27,7 +27,9 @@ final class Report {
       Map<Scenario, Map<Contender, List<Run>>> runs,
       int warmups,
       boolean quick,
-      CharSequence log) {
+      CharSequence log,
+      Map<String, String> charts,
+      String sections) {
     StringBuilder md = new StringBuilder();
     md.append("# MemoLock load benchmark results, ")
         .append(started.atOffset(ZoneOffset.UTC).toLocalDate())
@@ -35,7 +37,9 @@ final class Report {
         .append("\n\n");
     md.append("Produced by `io.memolock.benchmarks.LoadRunner` (one JVM, one Redis, contenders interleaved:"
         + " every round runs each contender once, in a rotating order). Reproduce with:\n\n"
-        + "    ./mvnw -q -pl memolock-benchmarks -am compile exec:exec@load\n\n");
+        + "    ./mvnw -q -pl memolock-benchmarks -am compile exec:exec@load"
+        + (redis.cluster() ? " -Dload.args=\"--cluster\"" : "") + "\n\n"
+        + "(plus the `-Dload.args` options of this run, listed in the log below).\n\n");
     md.append("Started ").append(started.truncatedTo(java.time.temporal.ChronoUnit.SECONDS))
         .append(" (UTC), took ").append(took.toSeconds()).append(" s; ")
         .append(runs.values().stream().findFirst().map(m -> m.values().stream().findFirst()
@@ -48,9 +52,7 @@ final class Report {
 
     md.append("## Machine\n\n| fact | value |\n|---|---|\n");
     machine.facts().forEach((k, v) -> md.append("| ").append(k).append(" | ").append(v).append(" |\n"));
-    md.append("| Redis server | ").append(redis.uri())
-        .append(redis.owned() != null ? ", started by this run on the same machine" : ", given")
-        .append(" |\n");
+    md.append("| Redis server | ").append(redis.describe()).append(", on the same machine |\n");
     md.append("| load average before / after | ").append(loadBefore).append(" / ").append(loadAfter)
         .append(" |\n\n");
     md.append("Redis, the load generator and the code under test share the same cores, and the machine may"
@@ -90,6 +92,10 @@ final class Report {
       Scenario s = e.getKey();
       Map<Contender, List<Run>> byContender = e.getValue();
       md.append("### ").append(s.name()).append(": ").append(s.title()).append("\n\n");
+      String chart = charts.get("latency-" + s.name());
+      if (chart != null) {
+        md.append("![latency, ").append(s.name()).append("](").append(chart).append(")\n\n");
+      }
       md.append("| contender | computations | distinct ids | errors | throughput | p50 | p99 | max |"
           + " beyond computation p50 / p99 / max | first request to computation p50 / p99 | Redis cmds/req"
           + " | scripts/req | CPU us/req JVM / Redis | throughput per round |\n"
@@ -145,6 +151,7 @@ final class Report {
     for (String[] t : targets) {
       md.append("| ").append(t[0]).append(" | ").append(t[1]).append(" | ").append(t[2]).append(" |\n");
     }
+    md.append('\n').append(sections);
     md.append("\n## Log of every run\n\n```\n").append(log).append("```\n");
     return md.toString();
   }

@@ -31,6 +31,9 @@ import java.util.Locale;
  * @param notes MemoLock's own counters summed over its instances (empty for baselines)
  * @param toCompute per computed id: its first computation's start minus its first request's start
  *     (the miss path before the computation: reads, lock, hand-offs)
+ * @param cluster commands per node and notification counts (on a standalone Redis: one node)
+ * @param heapBeforeBytes heap in use as the timed part started
+ * @param heapPeakBytes largest heap in use sampled during it (garbage included)
  */
 record Run(
     Scenario scenario,
@@ -51,7 +54,26 @@ record Run(
     long jvmCpuNanos,
     long redisCpuMicros,
     String notes,
-    Percentiles toCompute) {
+    Percentiles toCompute,
+    Cluster cluster,
+    long heapBeforeBytes,
+    long heapPeakBytes) {
+
+  /**
+   * Where the work went, node by node, and what each instance heard.
+   *
+   * @param commandsPerNode Redis commands per primary ("host:port"), as in {@code commands}
+   * @param publishes classic {@code PUBLISH} calls, all nodes
+   * @param spublishes sharded {@code SPUBLISH} calls, all nodes
+   * @param received per instance: notifications its subscriber received (MemoLock only)
+   * @param stray per instance: those that came on a channel it had no waiter for
+   */
+  record Cluster(
+      java.util.Map<String, Long> commandsPerNode,
+      long publishes,
+      long spublishes,
+      List<Long> received,
+      List<Long> stray) {}
 
   double jvmCpuMicrosPerRequest() {
     return jvmCpuNanos / 1e3 / Math.max(1, done);

@@ -16,28 +16,34 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.AtomicReference;
-import redis.clients.jedis.RedisClient;
+import java.util.Map;
+import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.params.SetParams;
 
 /**
  * The load runner's inner loop: one contender through one scenario, on fresh clients (one per
- * instance) and a fresh key prefix, every thread bounded by the run's time limit.
+ * instance) and a fresh key prefix, every thread bounded by the run's time limit. Besides latency
+ * and throughput it reads every primary's {@code INFO commandstats} and {@code INFO cpu} before and
+ * after, samples the heap while the requests run, and asks each MemoLock instance how many
+ * notifications it received and how many of them were for keys it had no waiter for.
  *
  * <p>Thread-safe for one run at a time (the load runner runs them one after the other).
  */
 final class ScenarioRunner {
-  private final BenchRedis redis;
+  private static final long HEAP_SAMPLE_MILLIS = 5;
+
+  private final Target redis;
   private final Duration timeLimit;
   private final int pool;
   private final boolean autoRenew;
 
   /**
-   * @param redis the Redis every client connects to
+   * @param redis the Redis (or cluster) every client connects to
    * @param timeLimit the time limit of one run
    * @param pool pool size of every client (0: Jedis's default)
    * @param autoRenew MemoLock's automatic lease renewal
    */
-  ScenarioRunner(BenchRedis redis, Duration timeLimit, int pool, boolean autoRenew) {
+  ScenarioRunner(Target redis, Duration timeLimit, int pool, boolean autoRenew) {
     this.redis = redis;
     this.timeLimit = timeLimit;
     this.pool = pool;
@@ -46,12 +52,21 @@ final class ScenarioRunner {
 
   /** Runs one contender through one scenario on fresh clients and a fresh key prefix. */
   Run runOnce(Scenario s, Contender contender, int round) throws Exception {
+    return runOnce(s, contender, round, false);
+  }
+
+  /**
+   * @param gcFirst whether to collect garbage before the timed part, so the heap figures start
+   *     from live data only (the scale curves do; the rounds do not)
+   */
+  Run runOnce(Scenario s, Contender contender, int round, boolean gcFirst) throws Exception {
     String tag = "lr-" + s.name() + "-" + contender.name().toLowerCase(Locale.ROOT) + "-"
         + UUID.randomUUID().toString().substring(0, 8);
     int[] draws =
         switch (s.draw()) {
           case "zipf" -> Zipf.sample(s.ids(), 1.0, s.requests(), 42);
           case "uniform" -> new java.util.SplittableRandom(42).ints(s.requests(), 0, s.ids()).toArray();
+          case "round-robin" -> java.util.stream.IntStream.range(0, s.requests()).map(i -> i % s.ids()).toArray();
           default -> new int[s.requests()];
         };
     String[] idNames = new String[s.ids()];
@@ -59,11 +74,11 @@ final class ScenarioRunner {
       idNames[i] = "id" + i;
     }
     int distinct = (int) Arrays.stream(draws).distinct().count();
-    List<RedisClient> clients = new ArrayList<>();
+    List<UnifiedJedis> clients = new ArrayList<>();
     List<Contender.Service> services = new ArrayList<>();
-    try (RedisClient admin = RedisClient.create(redis.host(), redis.port())) {
+    try (UnifiedJedis admin = redis.newClient(0)) {
       for (int i = 0; i < s.instances(); i++) {
-        RedisClient client = newClient();
+        UnifiedJedis client = redis.newClient(pool);
         clients.add(client);
         services.add(contender.open(client, tag, autoRenew));
       }
@@ -77,11 +92,11 @@ final class ScenarioRunner {
       }
       String padding = "x".repeat(90);
       if (s.prewarmed()) {
-        // Every contender reads "<tag>:<id>" holding the value as UTF-8: write them all at once.
+        // Every contender reads the value as UTF-8 under its key: write them all at once.
         try (var pipeline = admin.pipelined()) {
           for (String id : idNames) {
             pipeline.set(
-                (tag + ":" + id).getBytes(StandardCharsets.UTF_8),
+                contender.valueKey(tag, id, redis.cluster()).getBytes(StandardCharsets.UTF_8),
                 ("value of " + id + " " + padding).getBytes(StandardCharsets.UTF_8),
                 SetParams.setParams().px(Contender.VALUE_TTL.toMillis()));
           }
@@ -102,7 +117,11 @@ final class ScenarioRunner {
       long computeNanos = TimeUnit.MICROSECONDS.toNanos(s.computeMicros());
       long[] deadline = new long[1];
       CountDownLatch gate = new CountDownLatch(1);
-      RedisStats before = RedisStats.take(admin);
+      if (gcFirst) {
+        System.gc();
+      }
+      HeapSampler heap = new HeapSampler(HEAP_SAMPLE_MILLIS);
+      Map<String, RedisStats> before = redis.stats();
       long cpuBefore = processCpuNanos();
       List<Thread> threads = new ArrayList<>(s.threads());
       for (int t = 0; t < s.threads(); t++) {
@@ -165,9 +184,20 @@ final class ScenarioRunner {
       }
       long wall = System.nanoTime() - t0;
       long cpuUsed = processCpuNanos() - cpuBefore;
+      long heapPeak = heap.stop();
       timedOut |= System.nanoTime() - deadline[0] > 0 && done.get() < n;
       Thread.sleep(50); // let unsubscribes and lock deletions land before counting
-      RedisStats after = RedisStats.take(admin);
+      Map<String, RedisStats> after = redis.stats();
+      Map<String, Long> perNode = Target.commandsSince(before, after);
+      long cpuRedis = 0;
+      long scripts = 0;
+      for (Map.Entry<String, RedisStats> e : after.entrySet()) {
+        RedisStats b = before.get(e.getKey());
+        if (b != null) {
+          cpuRedis += e.getValue().cpuMicrosSince(b);
+          scripts += e.getValue().scriptsSince(b);
+        }
+      }
 
       int finished = done.get();
       List<Long> latencies = new ArrayList<>(finished);
@@ -190,12 +220,17 @@ final class ScenarioRunner {
           distinct, wall,
           new Percentiles(latencies.stream().mapToLong(Long::longValue).toArray()),
           new Percentiles(beyond.stream().mapToLong(Long::longValue).toArray()),
-          after.commandsSince(before), after.scriptsSince(before), timedOut,
+          perNode.values().stream().mapToLong(Long::longValue).sum(), scripts, timedOut,
           firstComputeStart.get() == Long.MAX_VALUE ? -1 : firstComputeStart.get() - t0,
-          cpuUsed, after.cpuMicrosSince(before), notes(services), toCompute(firstRequest, firstStart));
+          cpuUsed, cpuRedis, notes(services), toCompute(firstRequest, firstStart),
+          new Run.Cluster(perNode, Target.callsSince(before, after, "publish"),
+              Target.callsSince(before, after, "spublish"),
+              services.stream().map(Contender.Service::notificationsReceived).toList(),
+              services.stream().map(Contender.Service::strayNotifications).toList()),
+          heap.baseline(), heapPeak);
     } finally {
       services.forEach(Contender.Service::close);
-      clients.forEach(RedisClient::close);
+      clients.forEach(UnifiedJedis::close);
     }
   }
 
@@ -208,16 +243,6 @@ final class ScenarioRunner {
       }
     }
     return new Percentiles(delays.stream().mapToLong(Long::longValue).toArray());
-  }
-
-  private RedisClient newClient() {
-    if (pool <= 0) {
-      return RedisClient.create(redis.host(), redis.port());
-    }
-    redis.clients.jedis.ConnectionPoolConfig config = new redis.clients.jedis.ConnectionPoolConfig();
-    config.setMaxTotal(pool);
-    config.setMaxIdle(pool);
-    return RedisClient.builder().hostAndPort(redis.host(), redis.port()).poolConfig(config).build();
   }
 
   /** MemoLock's counters summed over instances, as one line. */

@@ -3,12 +3,17 @@ package io.memolock.benchmarks;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.w3c.dom.Document;
 
 /**
  * A quick check that the load runner's scenarios, contenders and report work, at tiny sizes. It
@@ -76,6 +81,40 @@ class LoadRunnerSmokeTest {
     assertTrue(md.contains("### many-keys"), md);
     assertTrue(md.contains("| cold-stampede: 1 computation (every round, no errors) | 1 | yes |"), md);
     assertTrue(md.contains("many-keys: computations == distinct ids requested"), md);
+  }
+
+  @Test
+  void aTinyScaleCurveRunMeasuresEveryPointAndWritesWellFormedCharts(@TempDir Path dir)
+      throws Exception {
+    ScaleCurves.Points points =
+        new ScaleCurves.Points(List.of(1, 2), List.of(10, 100), List.of(10, 50));
+    LoadRunner.Measured m =
+        runner.measure(List.of(scenario("cold-stampede", 0.05)), 1, 0, true,
+            List.of(ScaleCurves.Curve.values()), points);
+    assertEquals(6, m.points().size());
+    for (ScaleCurves.Point p : m.points()) {
+      Run r = p.run();
+      assertEquals(r.scenario().requests(), r.done(), p.describe());
+      assertEquals(0, r.errors(), p.describe());
+      assertEquals(p.curve() == ScaleCurves.Curve.KEYS ? p.x() : 1, r.computations(), p.describe());
+      assertTrue(r.commands() > 0, p.describe());
+      assertTrue(r.heapPeakBytes() >= r.heapBeforeBytes(), p.describe());
+      assertEquals(r.scenario().instances(), r.cluster().received().size(), p.describe());
+    }
+    Map<String, Path> charts = Charts.write(dir, "results-test", m.runs(), m.points(), "");
+    assertEquals(
+        List.of("latency-cold-stampede", "curve-instances", "curve-waiters", "curve-keys"),
+        List.copyOf(charts.keySet()));
+    for (Path file : charts.values()) {
+      Document doc = SvgTest.parse(Files.readString(file));
+      assertTrue(!SvgTest.seriesNames(doc).isEmpty(), file.toString());
+    }
+    assertEquals(List.of("MemoLock", "cache-aside", "lock-and-poll"),
+        SvgTest.seriesNames(SvgTest.parse(Files.readString(charts.get("latency-cold-stampede")))));
+    String md = runner.report(m, Map.of("curve-waiters", "results-test-curve-waiters.svg"));
+    assertTrue(md.contains("## Scale curves (MemoLock)"), md);
+    assertTrue(md.contains("![scale curve: waiters](results-test-curve-waiters.svg)"), md);
+    assertTrue(md.contains("## Where the work went: per node, per instance"), md);
   }
 
   @Test
