@@ -15,8 +15,9 @@ import java.util.function.ToDoubleFunction;
 /**
  * The load runner's charts, as SVG documents ({@link Svg}) written next to its results file: the
  * latency distribution of every contender in every scenario (p50, p90, p99, p99.9 of the median
- * round, log scale), and each scale curve (Redis commands and CPU per request, the waiters' p99
- * beyond the computation and the heap's growth, against the size on a log scale).
+ * round, log scale), and each scale curve (Redis commands per request and in all, Redis CPU per
+ * request, the waiters' p99 beyond the computation and the heap's growth, against the size on a
+ * log scale).
  */
 final class Charts {
   static final double[] QUANTILES = {0.5, 0.9, 0.99, 0.999};
@@ -24,7 +25,10 @@ final class Charts {
 
   private Charts() {}
 
-  /** @return the latency chart of one scenario: bars per quantile, one series per contender */
+  /**
+   * @return the latency chart of one scenario: bars per quantile, one series per contender; with
+   *     a second panel for the time beyond the computation when requests waited for a value
+   */
   static String latency(Scenario s, Map<Contender, List<Run>> byContender, String where) {
     List<String> names = new ArrayList<>();
     double[][] values = new double[byContender.size()][];
@@ -38,18 +42,32 @@ final class Charts {
       }
       k++;
     }
-    String panel = Svg.barChart("Request latency, median round by throughput", QUANTILE_NAMES,
-        new Svg.Axis("latency (ms)", true), names, values);
-    return Svg.document(s.name() + ": " + s.title() + where, List.of(panel));
+    List<String> panels = new ArrayList<>();
+    panels.add(Svg.barChart("Request latency, median round by throughput", QUANTILE_NAMES,
+        new Svg.Axis("latency (ms)", true), names, values));
+    List<Run> medians = byContender.values().stream().map(Run::median).toList();
+    if (medians.stream().anyMatch(r -> r.beyond().count() > 0)) {
+      double[][] beyond = new double[medians.size()][QUANTILES.length];
+      for (int c = 0; c < medians.size(); c++) {
+        for (int q = 0; q < QUANTILES.length; q++) {
+          beyond[c][q] = medians.get(c).beyond().millis(QUANTILES[q]);
+        }
+      }
+      panels.add(Svg.barChart("Beyond the computation: request end minus the value's first"
+              + " computation end", QUANTILE_NAMES, new Svg.Axis("ms", true), names, beyond));
+    }
+    return Svg.document(s.name() + ": " + s.title() + where, panels);
   }
 
-  /** @return the chart of one scale curve: four panels against the curve's size */
+  /** @return the chart of one scale curve: five panels against the curve's size */
   static String curve(Curve curve, List<Point> points, String where) {
     List<Point> mine = points.stream().filter(p -> p.curve() == curve).toList();
     Svg.Axis x = new Svg.Axis(curve.axis, true);
     List<String> panels = new ArrayList<>();
     panels.add(panel("Redis commands per request", x, new Svg.Axis("commands / request", true),
         mine, Point::commandsPerRequest));
+    panels.add(panel("Redis commands in all (the whole stampede or run)", x,
+        new Svg.Axis("commands", true), mine, p -> p.run().commands()));
     panels.add(panel("Redis CPU per request", x, new Svg.Axis("µs / request", true), mine,
         Point::redisCpuMicrosPerRequest));
     panels.add(panel("Waiters' p99 beyond the computation", x, new Svg.Axis("ms", false), mine,

@@ -46,17 +46,22 @@ final class Svg {
    * @return a standalone SVG document
    */
   static String document(String title, List<String> panels) {
-    int height = PANEL_HEIGHT * panels.size() + 30;
+    List<String> lines = wrap(title, 80);
+    int head = 14 + 18 * lines.size();
+    int height = PANEL_HEIGHT * panels.size() + head;
     StringBuilder svg = new StringBuilder();
     svg.append("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n")
         .append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"").append(PANEL_WIDTH)
         .append("\" height=\"").append(height).append("\" viewBox=\"0 0 ").append(PANEL_WIDTH)
         .append(' ').append(height).append("\" font-family=\"sans-serif\" font-size=\"11\">\n")
         .append("<title>").append(escape(title)).append("</title>\n")
-        .append("<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n")
-        .append(text(PANEL_WIDTH / 2.0, 18, title, "middle", "font-size=\"14\" font-weight=\"bold\""));
+        .append("<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n");
+    for (int i = 0; i < lines.size(); i++) {
+      svg.append(text(PANEL_WIDTH / 2.0, 20 + 18 * i, lines.get(i), "middle",
+          "font-size=\"14\" font-weight=\"bold\""));
+    }
     for (int i = 0; i < panels.size(); i++) {
-      svg.append("<g transform=\"translate(0,").append(30 + i * PANEL_HEIGHT).append(")\">\n")
+      svg.append("<g transform=\"translate(0,").append(head + i * PANEL_HEIGHT).append(")\">\n")
           .append(panels.get(i)).append("</g>\n");
     }
     return svg.append("</svg>\n").toString();
@@ -120,6 +125,11 @@ final class Svg {
         }
       }
     }
+    if (y.log() && !ys.isEmpty()) {
+      // Bars start at the power of ten below the smallest, so their lengths stay comparable.
+      double least = ys.stream().mapToDouble(Double::doubleValue).min().orElseThrow();
+      ys.add(Math.pow(10, Math.floor(Math.log10(least))) * 1.2);
+    }
     Scale sy = Scale.of(ys, y.log(), PANEL_HEIGHT - BOTTOM, TOP, !y.log());
     double width = PANEL_WIDTH - RIGHT - LEFT;
     double slot = width / Math.max(1, groups.size());
@@ -176,6 +186,21 @@ final class Svg {
             + " text-anchor=\"middle\">")
         .append(escape(y.label() + (y.log() ? " (log scale)" : ""))).append("</text>\n");
     return g.toString();
+  }
+
+  /** @return the text cut into lines of at most about {@code width} characters, at spaces */
+  static List<String> wrap(String s, int width) {
+    List<String> lines = new ArrayList<>();
+    StringBuilder line = new StringBuilder();
+    for (String word : s.split(" ")) {
+      if (!line.isEmpty() && line.length() + 1 + word.length() > width) {
+        lines.add(line.toString());
+        line.setLength(0);
+      }
+      line.append(line.isEmpty() ? "" : " ").append(word);
+    }
+    lines.add(line.toString());
+    return lines;
   }
 
   private static String legend(int k, String name, String colour) {
@@ -251,10 +276,13 @@ final class Svg {
       double min = values.stream().mapToDouble(Double::doubleValue).min().orElse(log ? 1 : 0);
       double max = values.stream().mapToDouble(Double::doubleValue).max().orElse(log ? 10 : 1);
       if (log) {
-        min = Math.pow(10, Math.floor(Math.log10(min)));
-        max = Math.pow(10, Math.ceil(Math.log10(max)));
-        if (max <= min) {
-          max = min * 10;
+        // Tight around the data (a fifth of a step of 1-2-5 beyond each end), not whole decades.
+        min = min / 1.2;
+        max = max * 1.2;
+        if (max / min < 3) {
+          double mid = Math.sqrt(min * max);
+          min = mid / 1.8;
+          max = mid * 1.8;
         }
       } else {
         if (fromZero) {
@@ -279,14 +307,14 @@ final class Svg {
     List<Double> ticks() {
       List<Double> ticks = new ArrayList<>();
       if (log) {
-        boolean fine = max / min <= 100;
-        for (double d = min; d <= max * 1.0001; d *= 10) {
-          ticks.add(d);
-          if (fine && d * 2 < max) {
-            ticks.add(d * 2);
-          }
-          if (fine && d * 5 < max) {
-            ticks.add(d * 5);
+        // 1, 2 and 5 times each power of ten inside the range (only the powers over 3 decades).
+        boolean fine = max / min <= 1_000;
+        for (double d = Math.pow(10, Math.floor(Math.log10(min))); d <= max; d *= 10) {
+          for (double m : fine ? new double[] {1, 2, 5} : new double[] {1}) {
+            double t = Double.parseDouble(String.format(Locale.ROOT, "%.6g", d * m));
+            if (t >= min && t <= max) {
+              ticks.add(t);
+            }
           }
         }
       } else {

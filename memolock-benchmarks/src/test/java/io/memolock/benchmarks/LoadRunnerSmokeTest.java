@@ -109,7 +109,10 @@ class LoadRunnerSmokeTest {
       Document doc = SvgTest.parse(Files.readString(file));
       assertTrue(!SvgTest.seriesNames(doc).isEmpty(), file.toString());
     }
-    assertEquals(List.of("MemoLock", "cache-aside", "lock-and-poll"),
+    // two panels: the latency, and the time beyond the computation (the stampede's callers waited)
+    assertEquals(
+        List.of("MemoLock", "cache-aside", "lock-and-poll", "MemoLock", "cache-aside",
+            "lock-and-poll"),
         SvgTest.seriesNames(SvgTest.parse(Files.readString(charts.get("latency-cold-stampede")))));
     String md = runner.report(m, Map.of("curve-waiters", "results-test-curve-waiters.svg"));
     assertTrue(md.contains("## Scale curves (MemoLock)"), md);

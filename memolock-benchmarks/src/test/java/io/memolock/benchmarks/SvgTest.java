@@ -69,7 +69,7 @@ class SvgTest {
     assertEquals(List.of("a < b & c", "flat"), seriesNames(doc));
     List<String> texts = texts(doc);
     assertTrue(texts.contains("scale <test> & \"quotes\""), texts.toString());
-    assertTrue(texts.containsAll(List.of("1k", "10k", "100k", "0.0001", "1")), texts.toString());
+    assertTrue(texts.containsAll(List.of("1k", "2k", "10k", "100k", "0.001", "1")), texts.toString());
     assertTrue(texts.contains("waiters (log scale)"), texts.toString());
     assertEquals(5, doc.getElementsByTagNameNS("http://www.w3.org/2000/svg", "circle").getLength(),
         "one marker per finite point");
