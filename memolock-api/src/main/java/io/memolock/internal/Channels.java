@@ -28,6 +28,15 @@ interface Channels {
   /** @return how many times a connection was (re-)established */
   long connects();
 
+  /** @return messages received on listened channels, control channels excluded */
+  long messages();
+
+  /**
+   * @return messages received on a channel that had no local listener when it arrived (a key no
+   *     one here waits on any more, or never did): the fan-out sharded Pub/Sub is meant to avoid
+   */
+  long strayMessages();
+
   /** Unsubscribes everything, fails pending subscriptions and stops the threads. */
   void close();
 }

@@ -204,6 +204,19 @@ public final class Engine<V> implements MemoLock<V> {
     return ctx.shared.channels.connects();
   }
 
+  /** @return notifications this client's subscriber received (every MemoLock on the client) */
+  public long notificationsReceived() {
+    return ctx.shared.channels.messages();
+  }
+
+  /**
+   * @return notifications among them that arrived on a channel with no local listener (for
+   *     benchmarks of the Pub/Sub fan-out: 0 when an instance hears only the keys it waits on)
+   */
+  public long strayNotifications() {
+    return ctx.shared.channels.strayMessages();
+  }
+
   // ---------------------------------------------------------------- hooks for io.memolock.local
 
   /**

@@ -78,6 +78,8 @@ final class ShardedSubscriber implements Channels {
   private final Incidents incidents = new Incidents();
   private final LongAdder closedNodeErrors = new LongAdder();
   private final LongAdder closedNodeConnects = new LongAdder();
+  private final LongAdder closedNodeMessages = new LongAdder();
+  private final LongAdder closedNodeStrays = new LongAdder();
   private final LongAdder moves = new LongAdder();
   private final Thread topology;
   private boolean closed;
@@ -303,6 +305,8 @@ final class ShardedSubscriber implements Channels {
     node.subscriber.close();
     closedNodeErrors.add(node.subscriber.errors());
     closedNodeConnects.add(node.subscriber.connects());
+    closedNodeMessages.add(node.subscriber.messages());
+    closedNodeStrays.add(node.subscriber.strayMessages());
   }
 
   /** @return the slot map this subscriber follows (shared with the holders' {@link SlotOwnerRoute}) */
@@ -338,6 +342,24 @@ final class ShardedSubscriber implements Channels {
     long sum = closedNodeConnects.sum();
     for (Node node : snapshot()) {
       sum += node.subscriber.connects();
+    }
+    return sum;
+  }
+
+  @Override
+  public long messages() {
+    long sum = closedNodeMessages.sum();
+    for (Node node : snapshot()) {
+      sum += node.subscriber.messages();
+    }
+    return sum;
+  }
+
+  @Override
+  public long strayMessages() {
+    long sum = closedNodeStrays.sum();
+    for (Node node : snapshot()) {
+      sum += node.subscriber.strayMessages();
     }
     return sum;
   }

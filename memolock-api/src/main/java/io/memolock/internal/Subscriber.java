@@ -9,6 +9,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
 import redis.clients.jedis.RedisClient;
@@ -72,6 +73,8 @@ public final class Subscriber implements Channels {
   private final List<ConnectionListener> connectionListeners = new ArrayList<>();
   private final String control = "memolock/subscriber:" + UUID.randomUUID();
   private final AtomicLong connects = new AtomicLong();
+  private final LongAdder messages = new LongAdder();
+  private final LongAdder strayMessages = new LongAdder();
   private final Thread thread;
   private @Nullable PubSubConnection current;
   private boolean closed;
@@ -203,6 +206,16 @@ public final class Subscriber implements Channels {
   @Override
   public long connects() {
     return connects.get();
+  }
+
+  @Override
+  public long messages() {
+    return messages.sum();
+  }
+
+  @Override
+  public long strayMessages() {
+    return strayMessages.sum();
   }
 
   @Override
@@ -385,6 +398,10 @@ public final class Subscriber implements Channels {
       ch = channels.get(name);
     } finally {
       lock.unlock();
+    }
+    messages.increment();
+    if (ch == null || ch.listeners.isEmpty()) {
+      strayMessages.increment();
     }
     if (ch != null) {
       for (Listener l : ch.listeners()) {

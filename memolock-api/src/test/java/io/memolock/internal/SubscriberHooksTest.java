@@ -116,4 +116,47 @@ class SubscriberHooksTest extends EngineFixture {
       engine.subscriber().unlisten(List.of("__redis__:invalidate"), listener);
     }
   }
+
+  @Test
+  void notificationsOnAChannelWithoutListenersAreCountedAsStrayAndListenedOnesAreNot()
+      throws Exception {
+    Engine<String> engine = engine(redis, "strays");
+    Events events = new Events();
+    engine.subscriber().addConnectionListener(events);
+    long id = Long.parseLong(events.next().substring(3));
+    engine.subscriber().removeConnectionListener(events);
+    // Redis sends tracking invalidations to a redirect target in Pub/Sub mode whether or not it
+    // subscribed to __redis__:invalidate: the one way to deliver a message no listener asked for.
+    try (Connection tracking = client().getPool().getResource()) {
+      tracking.sendCommand(
+          Protocol.Command.CLIENT, "TRACKING", "ON", "REDIRECT", Long.toString(id), "BCAST",
+          "PREFIX", "strays:");
+      assertEquals("OK", tracking.getStatusCodeReply());
+      long received = engine.notificationsReceived();
+      redis.set("strays:a", "1");
+      await("the stray invalidation arrives", () -> engine.strayNotifications() == 1);
+      assertEquals(received + 1, engine.notificationsReceived());
+
+      BlockingQueue<byte[]> messages = new LinkedBlockingQueue<>();
+      Subscriber.Listener listener =
+          new Subscriber.Listener() {
+            @Override
+            public void onMessage(String channel, byte[] payload) {
+              messages.add(payload);
+            }
+
+            @Override
+            public void onResync() {}
+          };
+      engine.subscriber().listen(List.of("__redis__:invalidate"), listener).get(5, TimeUnit.SECONDS);
+      try {
+        redis.set("strays:b", "1");
+        assertNotNull(messages.poll(5, TimeUnit.SECONDS));
+        assertEquals(received + 2, engine.notificationsReceived());
+        assertEquals(1, engine.strayNotifications(), "a listened channel's message is not stray");
+      } finally {
+        engine.subscriber().unlisten(List.of("__redis__:invalidate"), listener);
+      }
+    }
+  }
 }

@@ -9,12 +9,15 @@ import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Semaphore;
+import io.memolock.spi.KeyScheme;
 import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.params.SetParams;
 
 /**
  * The three ways of serving "get the value of id, computing it on a miss" that the load runner
- * compares, each on its own default-configured {@link RedisClient} per instance.
+ * compares, each on its own default-configured client per instance (a {@link RedisClient}, or a
+ * {@code RedisClusterClient} on a cluster).
  *
  * <p>The two baselines guard their client with a fair semaphore of as many permits as the pool has
  * connections, so their virtual threads never queue inside commons-pool2 (where they can starve,
@@ -63,6 +66,16 @@ enum Contender {
       return 0;
     }
 
+    /** @return notifications this instance's subscriber received (MemoLock only) */
+    default long notificationsReceived() {
+      return 0;
+    }
+
+    /** @return notifications it received on channels it had no waiter for (MemoLock only) */
+    default long strayNotifications() {
+      return 0;
+    }
+
     @Override
     void close();
   }
@@ -72,8 +85,18 @@ enum Contender {
    * @param tag the key prefix of this run
    * @return a new service instance
    */
-  Service open(RedisClient client, String tag) {
+  Service open(UnifiedJedis client, String tag) {
     return open(client, tag, true);
+  }
+
+  /**
+   * @param tag the key prefix of a run
+   * @param id an id
+   * @param cluster whether the client is a cluster client
+   * @return the Redis key this contender reads the id's value from (UTF-8 bytes in all three)
+   */
+  String valueKey(String tag, String id, boolean cluster) {
+    return this == MEMOLOCK && cluster ? KeyScheme.cluster().valueKey(tag, id) : tag + ":" + id;
   }
 
   /**
@@ -82,7 +105,7 @@ enum Contender {
    * @param autoRenew MemoLock's automatic lease renewal (a diagnostic switch; on by default)
    * @return a new service instance
    */
-  Service open(RedisClient client, String tag, boolean autoRenew) {
+  Service open(UnifiedJedis client, String tag, boolean autoRenew) {
     return switch (this) {
       case MEMOLOCK -> new MemoLockService(client, tag, autoRenew);
       case CACHE_ASIDE -> new CacheAside(client, tag);
@@ -93,7 +116,7 @@ enum Contender {
   private static final class MemoLockService implements Service {
     private final MemoLock<String> lock;
 
-    MemoLockService(RedisClient client, String tag, boolean autoRenew) {
+    MemoLockService(UnifiedJedis client, String tag, boolean autoRenew) {
       this.lock =
           MemoLock.builder(client, StringStorage.utf8())
               .tag(tag)
@@ -118,6 +141,16 @@ enum Contender {
     }
 
     @Override
+    public long notificationsReceived() {
+      return lock instanceof io.memolock.internal.Engine<?> e ? e.notificationsReceived() : 0;
+    }
+
+    @Override
+    public long strayNotifications() {
+      return lock instanceof io.memolock.internal.Engine<?> e ? e.strayNotifications() : 0;
+    }
+
+    @Override
     public void close() {
       lock.close();
     }
@@ -125,15 +158,16 @@ enum Contender {
 
   /** The common part of the baselines: guarded commands and the same codec as MemoLock. */
   private abstract static class Baseline implements Service {
-    final RedisClient client;
+    final UnifiedJedis client;
     final String tag;
     final Semaphore permits;
     final Codec<String> codec = Codec.utf8();
 
-    Baseline(RedisClient client, String tag) {
+    Baseline(UnifiedJedis client, String tag) {
       this.client = client;
       this.tag = tag;
-      int max = client.getPool().getMaxTotal();
+      // A cluster client has a pool per node; its MemoLock has one set of 8 permits, so 8 here too.
+      int max = client instanceof RedisClient standalone ? standalone.getPool().getMaxTotal() : 8;
       this.permits = new Semaphore(max <= 0 ? 64 : max, true);
     }
 
@@ -165,7 +199,7 @@ enum Contender {
   }
 
   private static final class CacheAside extends Baseline {
-    CacheAside(RedisClient client, String tag) {
+    CacheAside(UnifiedJedis client, String tag) {
       super(client, tag);
     }
 
@@ -183,7 +217,7 @@ enum Contender {
   }
 
   private static final class LockAndPoll extends Baseline {
-    LockAndPoll(RedisClient client, String tag) {
+    LockAndPoll(UnifiedJedis client, String tag) {
       super(client, tag);
     }
 

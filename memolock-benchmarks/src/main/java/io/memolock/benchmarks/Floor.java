@@ -31,13 +31,14 @@ record Floor(Percentiles get, Percentiles publish, Percentiles wake) {
    * @param host Redis host
    * @param port Redis port
    * @param samples how many of each (after a tenth as many for warm-up)
+   * @param keyName the key read (on a cluster node, one of its own slots)
    * @return the measurements
    * @throws Exception if Redis fails or a message is not delivered within a second
    */
-  static Floor measure(String host, int port, int samples) throws Exception {
+  static Floor measure(String host, int port, int samples, String keyName) throws Exception {
     try (RedisClient client = RedisClient.create(host, port);
         RedisClient subscriberClient = RedisClient.create(host, port)) {
-      byte[] key = ("floor:" + UUID.randomUUID()).getBytes(StandardCharsets.UTF_8);
+      byte[] key = keyName.getBytes(StandardCharsets.UTF_8);
       client.set(key, "v".repeat(100).getBytes(StandardCharsets.UTF_8), SetParams.setParams().px(60_000));
       long[] gets = new long[samples];
       Thread getter =

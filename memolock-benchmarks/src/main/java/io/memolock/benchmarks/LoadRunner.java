@@ -1,9 +1,6 @@
 package io.memolock.benchmarks;
 
-import io.memolock.examples.Percentiles;
-import io.memolock.examples.RedisStats;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,274 +10,143 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.UUID;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicLongArray;
-import java.util.concurrent.atomic.AtomicReference;
-import redis.clients.jedis.RedisClient;
-import redis.clients.jedis.params.SetParams;
 
 /**
- * The load runner: in one JVM against one Redis, runs each scenario with MemoLock, a bare
- * cache-aside and a lock-and-poll loop, interleaved (every round runs each contender once, in a
- * rotating order), measures the machine's floor in every round, and writes a Markdown report.
+ * The load runner: in one JVM against one Redis (or a local Redis Cluster), runs each scenario
+ * with MemoLock, a bare cache-aside and a lock-and-poll loop, interleaved (every round runs each
+ * contender once, in a rotating order), measures the machine's floor in every round, then runs the
+ * scale curves, and writes a Markdown report with SVG charts beside it.
  *
- * <p>Every loop is bounded in count and in time. Usage: see {@link #USAGE}.
+ * <p>The parts: {@link Options} (the command line), {@link Scenarios} (what is run), {@link
+ * ScenarioRunner} (one contender through one scenario), {@link Run} (what one run measured),
+ * {@link ScaleCurves} (how the cost grows), {@link Report} and {@link CurveReport} (the Markdown),
+ * {@link Charts} and {@link Svg} (the charts). Every loop is bounded in count and in time. Usage:
+ * see {@link Options#USAGE}.
  */
 public final class LoadRunner {
-  static final String USAGE =
-      """
-      Usage: LoadRunner [--redis redis://HOST:PORT] [--rounds N] [--scenarios a,b,c] [--out-dir DIR]
-                        [--time-limit-s S] [--warmup-rounds N] [--quick]
-
-        --redis URI       use this Redis (default: start a private redis-server on a free port)
-        --rounds N        measured rounds; each runs every contender once (default 3)
-        --scenarios LIST  hot-hit,cold-stampede,many-keys (default: all)
-        --out-dir DIR     where results-<date>.md goes (default docs/benchmarks; "-" for none)
-        --time-limit-s S  time limit of one run (default 90)
-        --contenders LIST memolock,cache-aside,lock-and-poll (default: all; for profiling one)
-        --pool N          connection pool size of every client (default: Jedis's, 8); diagnostic
-        --no-auto-renew   MemoLock without automatic lease renewal; diagnostic
-        --warmup-rounds N unmeasured full-size rounds first, so the JIT has settled (default 3;
-                          0 for none)
-        --quick           tiny sizes, one round, no warm-up (a smoke test, not a measurement)
-      """;
-
   /**
-   * A scenario.
+   * Everything a run of the load runner measured.
    *
-   * @param name short name
-   * @param title description for the report
-   * @param instances service instances, each with its own Redis client
-   * @param threads virtual threads in all (thread k uses instance k mod instances)
-   * @param requests requests in all
-   * @param ids distinct ids the requests are drawn from
-   * @param draw how ids are drawn: "one" (always id 0), "zipf" (Zipf, s = 1.0) or "uniform"
-   * @param computeMicros the computation's duration
-   * @param prewarmed whether every id's value is cached before the timed part
+   * @param runs measured runs by scenario and contender
+   * @param points the scale curves' points
    */
-  record Scenario(
-      String name,
-      String title,
-      int instances,
-      int threads,
-      int requests,
-      int ids,
-      String draw,
-      long computeMicros,
-      boolean prewarmed) {
+  record Measured(
+      Machine machine,
+      Instant started,
+      Duration took,
+      String loadBefore,
+      String loadAfter,
+      List<Floor> floors,
+      Map<Scenario, Map<Contender, List<Run>>> runs,
+      List<ScaleCurves.Point> points,
+      int warmups,
+      boolean quick,
+      String log) {}
 
-    Scenario scaled(double f) {
-      return new Scenario(
-          name,
-          title + " (scaled by " + f + ")",
-          instances,
-          Math.max(instances, (int) (threads * f)),
-          Math.max(instances, (int) (requests * f * f)),
-          Math.max(1, (int) (ids * f)),
-          draw,
-          computeMicros,
-          prewarmed);
-    }
-  }
-
-  static final List<Scenario> SCENARIOS =
-      List.of(
-          new Scenario(
-              "hot-hit",
-              "64 virtual threads x 5,000 gets of one cached key, 1 instance",
-              1, 64, 64 * 5_000, 1, "one", 0, true),
-          new Scenario(
-              "hot-hit-spread",
-              "64 virtual threads x 5,000 gets spread uniformly over 10,000 cached keys, 1 instance"
-                  + " (no two concurrent requests share a key, so no in-JVM coalescing)",
-              1, 64, 64 * 5_000, 10_000, "uniform", 0, true),
-          new Scenario(
-              "cold-stampede",
-              "4 instances x 250 virtual threads, one cold key, 100 ms computation",
-              4, 1_000, 1_000, 1, "one", 100_000, false),
-          new Scenario(
-              "many-keys",
-              "2 instances, 200 virtual threads, 20,000 requests over 2,000 ids (Zipf s=1.0),"
-                  + " 1 ms computation",
-              2, 200, 20_000, 2_000, "zipf", 1_000, false));
-
-  /**
-   * One run of one contender in one scenario.
-   *
-   * @param scenario the scenario
-   * @param contender the contender
-   * @param round the round (0 = warm-up)
-   * @param done requests completed (successfully or not)
-   * @param errors requests that failed
-   * @param firstError the first failure, or null
-   * @param computations computations run
-   * @param distinctIds distinct ids requested
-   * @param wallNanos wall time of the timed part
-   * @param latency request latencies
-   * @param beyond for requests that started before their value first existed: request end minus
-   *     the end of that value's first computation
-   * @param commands Redis commands executed (INFO commandstats, including inside scripts)
-   * @param scripts EVAL/EVALSHA calls among them
-   * @param timedOut whether the run hit its time limit
-   * @param firstComputeStartNanos when the first computation started, after the timed start (-1:
-   *     none)
-   * @param jvmCpuNanos CPU time this JVM used during the run (all its threads)
-   * @param redisCpuMicros CPU time Redis used during the run
-   * @param notes MemoLock's own counters summed over its instances (empty for baselines)
-   * @param toCompute per computed id: its first computation's start minus its first request's
-   *     start (the miss path before the computation: reads, lock, hand-offs)
-   */
-  record Run(
-      Scenario scenario,
-      Contender contender,
-      int round,
-      int done,
-      int errors,
-      String firstError,
-      int computations,
-      int distinctIds,
-      long wallNanos,
-      Percentiles latency,
-      Percentiles beyond,
-      long commands,
-      long scripts,
-      boolean timedOut,
-      long firstComputeStartNanos,
-      long jvmCpuNanos,
-      long redisCpuMicros,
-      String notes,
-      Percentiles toCompute) {
-
-    double jvmCpuMicrosPerRequest() {
-      return jvmCpuNanos / 1e3 / Math.max(1, done);
-    }
-
-    double redisCpuMicrosPerRequest() {
-      return redisCpuMicros / (double) Math.max(1, done);
-    }
-
-    double throughput() {
-      return done / (wallNanos / 1e9);
-    }
-
-    double commandsPerRequest() {
-      return commands / (double) Math.max(1, done);
-    }
-  }
-
-  private final BenchRedis redis;
-  private final Duration timeLimit;
+  private final Target redis;
   private final StringBuilder log = new StringBuilder();
-  private List<Contender> contenders = List.of(Contender.values());
-  private int pool;
-  private boolean autoRenew = true;
+  private final List<Contender> contenders;
+  private final ScenarioRunner runner;
 
-  LoadRunner(BenchRedis redis, Duration timeLimit) {
+  LoadRunner(Target redis, Duration timeLimit) {
+    this(redis, timeLimit, List.of(Contender.values()), 0, true);
+  }
+
+  LoadRunner(
+      Target redis, Duration timeLimit, List<Contender> contenders, int pool, boolean autoRenew) {
     this.redis = redis;
-    this.timeLimit = timeLimit;
+    this.contenders = List.copyOf(contenders);
+    this.runner = new ScenarioRunner(redis, timeLimit, pool, autoRenew);
   }
 
   /**
-   * @param args see {@link #USAGE}
+   * @param args see {@link Options#USAGE}
    * @throws Exception when the run fails
    */
   public static void main(String[] args) throws Exception {
-    int rounds = 3;
-    List<String> names = SCENARIOS.stream().map(Scenario::name).toList();
-    String outDir = "docs/benchmarks";
-    String redisUri = null;
-    long limit = 90;
-    int warmups = 3;
-    boolean quick = false;
-    List<Contender> contenders = List.of(Contender.values());
-    int pool = 0;
-    boolean autoRenew = true;
+    Options options;
     try {
-      for (int i = 0; i < args.length; i++) {
-        switch (args[i]) {
-          case "--rounds" -> rounds = Integer.parseInt(args[++i]);
-          case "--scenarios" -> names = List.of(args[++i].split(","));
-          case "--out-dir" -> outDir = args[++i];
-          case "--redis" -> redisUri = args[++i];
-          case "--time-limit-s" -> limit = Long.parseLong(args[++i]);
-          case "--warmup-rounds" -> warmups = Integer.parseInt(args[++i]);
-          case "--pool" -> pool = Integer.parseInt(args[++i]);
-          case "--no-auto-renew" -> autoRenew = false;
-          case "--contenders" ->
-              contenders =
-                  Arrays.stream(args[++i].split(","))
-                      .map(c -> Contender.valueOf(c.strip().toUpperCase(Locale.ROOT).replace('-', '_')))
-                      .toList();
-          case "--quick" -> quick = true;
-          case "" -> {}
-          default -> throw new IllegalArgumentException("unknown option " + args[i]);
-        }
-      }
-      if (rounds < 1 || rounds > 20 || warmups < 0 || warmups > 10 || limit < 1 || limit > 3_600) {
-        throw new IllegalArgumentException(
-            "--rounds must be 1..20, --warmup-rounds 0..10 and --time-limit-s 1..3600");
-      }
+      options = Options.parse(args);
     } catch (RuntimeException e) {
       System.err.println("error: " + e.getMessage());
-      System.err.print(USAGE);
+      System.err.print(Options.USAGE);
       System.exit(2);
       return;
     }
-    if (quick) {
-      rounds = 1;
-      warmups = 0;
-    }
     List<Scenario> scenarios = new ArrayList<>();
-    for (String name : names) {
-      Scenario s =
-          SCENARIOS.stream()
-              .filter(x -> x.name().equals(name.strip()))
-              .findFirst()
-              .orElseThrow(() -> new IllegalArgumentException("unknown scenario " + name));
-      scenarios.add(quick ? s.scaled(0.1) : s);
+    for (String name : options.scenarios()) {
+      Scenario s = Scenarios.named(name);
+      scenarios.add(options.quick() ? s.scaled(0.1) : s);
     }
-    if (redisUri != null) {
-      System.setProperty(BenchRedis.PROPERTY, redisUri);
+    if (options.redisUri() != null) {
+      System.setProperty(BenchRedis.PROPERTY, options.redisUri());
     }
-    BenchRedis redis = BenchRedis.obtain();
+    Target redis = options.cluster() ? ClusterTarget.start() : BenchRedis.obtain();
     try {
-      LoadRunner runner = new LoadRunner(redis, Duration.ofSeconds(limit));
-      runner.contenders = contenders;
-      runner.pool = pool;
-      runner.autoRenew = autoRenew;
-      String report = runner.runAll(scenarios, rounds, warmups, quick);
-      if (!outDir.equals("-")) {
-        Path dir = Path.of(outDir);
-        Files.createDirectories(dir);
-        Path file = dir.resolve("results-" + LocalDate.now(ZoneOffset.UTC) + (quick ? "-quick" : "") + ".md");
-        Files.writeString(file, report, StandardCharsets.UTF_8);
-        System.out.println("Wrote " + file.toAbsolutePath().normalize());
+      LoadRunner runner =
+          new LoadRunner(redis, Duration.ofSeconds(options.timeLimitSeconds()),
+              options.contenders(), options.pool(), options.autoRenew());
+      runner.say("options: " + String.join(" ", args));
+      Measured m = runner.measure(scenarios, options.rounds(), options.warmups(), options.quick(),
+          options.curves(), options.points());
+      if (options.outDir().equals("-")) {
+        return;
       }
+      Path dir = Path.of(options.outDir());
+      Files.createDirectories(dir);
+      String stem = "results-" + LocalDate.now(ZoneOffset.UTC) + (options.cluster() ? "-cluster" : "")
+          + (options.quick() ? "-quick" : "");
+      Map<String, String> charts = new LinkedHashMap<>();
+      String where = options.cluster() ? " (local Redis Cluster)" : "";
+      Charts.write(dir, stem, m.runs(), m.points(), where)
+          .forEach((name, file) -> charts.put(name, file.getFileName().toString()));
+      Path file = dir.resolve(stem + ".md");
+      Files.writeString(file, runner.report(m, charts), StandardCharsets.UTF_8);
+      System.out.println("Wrote " + file.toAbsolutePath().normalize() + " and " + charts.size()
+          + " charts beside it");
     } finally {
       redis.stop();
     }
   }
 
-  // ------------------------------------------------------------------ running
-
+  /**
+   * Runs every scenario with every contender, round after round (warm-up rounds first); no
+   * curves, no charts.
+   *
+   * @return the Markdown report
+   */
   String runAll(List<Scenario> scenarios, int rounds, int warmups, boolean quick)
+      throws Exception {
+    return report(
+        measure(scenarios, rounds, warmups, quick, List.of(), ScaleCurves.Points.QUICK), Map.of());
+  }
+
+  /** @return the report of what was measured, with links to the charts (name to file name) */
+  String report(Measured m, Map<String, String> charts) {
+    String sections = CurveReport.curves(m.points(), charts) + CurveReport.nodes(m.runs());
+    return Report.markdown(m.machine(), redis, m.started(), m.took(), m.loadBefore(),
+        m.loadAfter(), m.floors(), m.runs(), m.warmups(), m.quick(), m.log(), charts, sections);
+  }
+
+  /** Runs the rounds, then the curves (smallest point first). */
+  Measured measure(
+      List<Scenario> scenarios,
+      int rounds,
+      int warmups,
+      boolean quick,
+      List<ScaleCurves.Curve> curves,
+      ScaleCurves.Points points)
       throws Exception {
     Instant started = Instant.now();
     String loadBefore = loadAverage();
     Machine machine = Machine.describe(redis);
     say("MemoLock load runner: " + machine.oneLine());
-    say("Redis " + redis.uri() + (redis.owned() != null ? " (started by this run)" : " (given)"));
+    say(redis.describe());
     int floorSamples = quick ? 200 : 2_000;
     List<Floor> floors = new ArrayList<>();
     Map<Scenario, Map<Contender, List<Run>>> runs = new LinkedHashMap<>();
@@ -293,7 +159,7 @@ public final class LoadRunner {
       say(round <= 0
           ? "-- warm-up round " + (round + warmups) + " of " + warmups + " (not reported)"
           : "-- round " + round + " of " + rounds);
-      Floor floor = Floor.measure(redis.host(), redis.port(), floorSamples);
+      Floor floor = redis.floor(floorSamples);
       if (round > 0) {
         floors.add(floor);
       }
@@ -306,16 +172,26 @@ public final class LoadRunner {
           // Rotate the order every round, so no contender always runs first (or last).
           Contender c = order[Math.floorMod(k + round, order.length)];
           Run run = runOnce(s, c, round);
-          say(describe(run));
+          say(run.describe());
           if (round > 0) {
             runs.get(s).computeIfAbsent(c, x -> new ArrayList<>()).add(run);
           }
         }
       }
     }
+    if (!curves.isEmpty()) {
+      say("-- scale curves (MemoLock only)");
+    }
+    List<ScaleCurves.Point> curvePoints = new ScaleCurves(runner).run(curves, points, this::say);
     String loadAfter = loadAverage();
     Duration took = Duration.between(started, Instant.now()).truncatedTo(ChronoUnit.SECONDS);
-    return Report.markdown(machine, redis, started, took, loadBefore, loadAfter, floors, runs, warmups, quick, log);
+    return new Measured(machine, started, took, loadBefore, loadAfter, floors, runs, curvePoints,
+        warmups, quick, log.toString());
+  }
+
+  /** Runs one contender through one scenario on fresh clients and a fresh key prefix. */
+  Run runOnce(Scenario s, Contender contender, int round) throws Exception {
+    return runner.runOnce(s, contender, round);
   }
 
   private void say(String line) {
@@ -324,246 +200,11 @@ public final class LoadRunner {
     log.append(line).append('\n');
   }
 
-  /** Runs one contender through one scenario on fresh clients and a fresh key prefix. */
-  Run runOnce(Scenario s, Contender contender, int round) throws Exception {
-    String tag = "lr-" + s.name() + "-" + contender.name().toLowerCase(Locale.ROOT) + "-"
-        + UUID.randomUUID().toString().substring(0, 8);
-    int[] draws =
-        switch (s.draw()) {
-          case "zipf" -> Zipf.sample(s.ids(), 1.0, s.requests(), 42);
-          case "uniform" -> new java.util.SplittableRandom(42).ints(s.requests(), 0, s.ids()).toArray();
-          default -> new int[s.requests()];
-        };
-    String[] idNames = new String[s.ids()];
-    for (int i = 0; i < idNames.length; i++) {
-      idNames[i] = "id" + i;
-    }
-    int distinct = (int) Arrays.stream(draws).distinct().count();
-    List<RedisClient> clients = new ArrayList<>();
-    List<Contender.Service> services = new ArrayList<>();
-    try (RedisClient admin = RedisClient.create(redis.host(), redis.port())) {
-      for (int i = 0; i < s.instances(); i++) {
-        RedisClient client = newClient();
-        clients.add(client);
-        services.add(contender.open(client, tag, autoRenew));
-      }
-      AtomicInteger computations = new AtomicInteger();
-      AtomicLong firstComputeStart = new AtomicLong(Long.MAX_VALUE);
-      AtomicLongArray firstEnd = new AtomicLongArray(s.ids());
-      AtomicLongArray firstStart = new AtomicLongArray(s.ids());
-      for (int i = 0; i < s.ids(); i++) {
-        firstEnd.set(i, Long.MAX_VALUE);
-        firstStart.set(i, Long.MAX_VALUE);
-      }
-      String padding = "x".repeat(90);
-      if (s.prewarmed()) {
-        // Every contender reads "<tag>:<id>" holding the value as UTF-8: write them all at once.
-        try (var pipeline = admin.pipelined()) {
-          for (String id : idNames) {
-            pipeline.set(
-                (tag + ":" + id).getBytes(StandardCharsets.UTF_8),
-                ("value of " + id + " " + padding).getBytes(StandardCharsets.UTF_8),
-                SetParams.setParams().px(Contender.VALUE_TTL.toMillis()));
-          }
-        }
-        for (Contender.Service service : services) {
-          // one read each, so every instance has its connection and scripts ready
-          service.get(idNames[0], () -> "value of " + idNames[0] + " " + padding);
-        }
-      }
-      int n = s.requests();
-      long[] start = new long[n];
-      long[] end = new long[n];
-      boolean[] failed = new boolean[n];
-      AtomicInteger next = new AtomicInteger();
-      AtomicInteger done = new AtomicInteger();
-      AtomicInteger errors = new AtomicInteger();
-      AtomicReference<String> firstError = new AtomicReference<>();
-      long computeNanos = TimeUnit.MICROSECONDS.toNanos(s.computeMicros());
-      long[] deadline = new long[1];
-      CountDownLatch gate = new CountDownLatch(1);
-      RedisStats before = RedisStats.take(admin);
-      long cpuBefore = processCpuNanos();
-      List<Thread> threads = new ArrayList<>(s.threads());
-      for (int t = 0; t < s.threads(); t++) {
-        Contender.Service service = services.get(t % s.instances());
-        threads.add(
-            Thread.ofVirtual()
-                .name("load-" + t)
-                .start(
-                    () -> {
-                      try {
-                        gate.await();
-                      } catch (InterruptedException e) {
-                        return;
-                      }
-                      while (true) {
-                        int i = next.getAndIncrement();
-                        if (i >= n || System.nanoTime() - deadline[0] > 0) {
-                          return;
-                        }
-                        int idIndex = draws[i];
-                        String id = idNames[idIndex];
-                        start[i] = System.nanoTime();
-                        try {
-                          service.get(
-                              id,
-                              () -> {
-                                computations.incrementAndGet();
-                                long began = System.nanoTime();
-                                firstComputeStart.accumulateAndGet(began, Math::min);
-                                firstStart.accumulateAndGet(idIndex, began, Math::min);
-                                if (computeNanos > 0) {
-                                  Thread.sleep(Duration.ofNanos(computeNanos));
-                                }
-                                firstEnd.accumulateAndGet(idIndex, System.nanoTime(), Math::min);
-                                return "value of " + id + " " + padding;
-                              });
-                        } catch (InterruptedException e) {
-                          Thread.currentThread().interrupt();
-                          failed[i] = true;
-                        } catch (Exception e) {
-                          failed[i] = true;
-                          errors.incrementAndGet();
-                          firstError.compareAndSet(null, e.toString());
-                        }
-                        end[i] = System.nanoTime();
-                        done.incrementAndGet();
-                      }
-                    }));
-      }
-      long t0 = System.nanoTime();
-      deadline[0] = t0 + timeLimit.toNanos();
-      gate.countDown();
-      boolean timedOut = false;
-      for (Thread thread : threads) {
-        long left = deadline[0] + TimeUnit.SECONDS.toNanos(35) - System.nanoTime();
-        if (!thread.join(Duration.ofNanos(Math.max(1, left)))) {
-          timedOut = true;
-          thread.interrupt();
-        }
-      }
-      long wall = System.nanoTime() - t0;
-      long cpuUsed = processCpuNanos() - cpuBefore;
-      timedOut |= System.nanoTime() - deadline[0] > 0 && done.get() < n;
-      Thread.sleep(50); // let unsubscribes and lock deletions land before counting
-      RedisStats after = RedisStats.take(admin);
-
-      int finished = done.get();
-      List<Long> latencies = new ArrayList<>(finished);
-      List<Long> beyond = new ArrayList<>();
-      long[] firstRequest = new long[s.ids()];
-      Arrays.fill(firstRequest, Long.MAX_VALUE);
-      for (int i = 0; i < Math.min(n, next.get()); i++) {
-        if (end[i] == 0) {
-          continue;
-        }
-        latencies.add(end[i] - start[i]);
-        firstRequest[draws[i]] = Math.min(firstRequest[draws[i]], start[i]);
-        long valueAt = firstEnd.get(draws[i]);
-        if (!failed[i] && valueAt != Long.MAX_VALUE && start[i] - valueAt < 0) {
-          beyond.add(Math.max(0, end[i] - valueAt));
-        }
-      }
-      return new Run(
-          s, contender, round, finished, errors.get(), firstError.get(), computations.get(),
-          distinct, wall,
-          new Percentiles(latencies.stream().mapToLong(Long::longValue).toArray()),
-          new Percentiles(beyond.stream().mapToLong(Long::longValue).toArray()),
-          after.commandsSince(before), after.scriptsSince(before), timedOut,
-          firstComputeStart.get() == Long.MAX_VALUE ? -1 : firstComputeStart.get() - t0,
-          cpuUsed, after.cpuMicrosSince(before), notes(services), toCompute(firstRequest, firstStart));
-    } finally {
-      services.forEach(Contender.Service::close);
-      clients.forEach(RedisClient::close);
-    }
-  }
-
-  static String describe(Run r) {
-    return String.format(
-        Locale.ROOT,
-        "%-14s %-14s %6d req %6d comp (distinct %d) %9.0f req/s  p50 %8.3f p99 %8.3f max %8.3f ms"
-            + "  beyond p99 %s  %.3f cmd/req  CPU us/req JVM %.1f Redis %.1f  1st computation at %s"
-            + "  first request to computation p50 %s p99 %s%s%s",
-        r.scenario().name(), r.contender().label, r.done(), r.computations(), r.distinctIds(),
-        r.throughput(), r.latency().millis(0.5), r.latency().millis(0.99), r.latency().maxMillis(),
-        r.beyond().count() == 0 ? "n/a" : String.format(Locale.ROOT, "%.3f ms", r.beyond().millis(0.99)),
-        r.commandsPerRequest(), r.jvmCpuMicrosPerRequest(), r.redisCpuMicrosPerRequest(),
-        r.firstComputeStartNanos() < 0 ? "n/a"
-            : String.format(Locale.ROOT, "%.1f ms", r.firstComputeStartNanos() / 1e6),
-        r.toCompute().count() == 0 ? "n/a" : String.format(Locale.ROOT, "%.3f", r.toCompute().millis(0.5)),
-        r.toCompute().count() == 0 ? "n/a" : String.format(Locale.ROOT, "%.3f ms", r.toCompute().millis(0.99)),
-        r.errors() > 0 ? "  ERRORS " + r.errors() + " (first: " + r.firstError() + ")" : "",
-        r.timedOut() ? "  TIME LIMIT" : "")
-        + (r.notes().isEmpty() ? "" : "\n               MemoLock counters: " + r.notes());
-  }
-
-  private static Percentiles toCompute(long[] firstRequest, AtomicLongArray firstStart) {
-    List<Long> delays = new ArrayList<>();
-    for (int d = 0; d < firstRequest.length; d++) {
-      long began = firstStart.get(d);
-      if (began != Long.MAX_VALUE && firstRequest[d] != Long.MAX_VALUE) {
-        delays.add(Math.max(0, began - firstRequest[d]));
-      }
-    }
-    return new Percentiles(delays.stream().mapToLong(Long::longValue).toArray());
-  }
-
-  private RedisClient newClient() {
-    if (pool <= 0) {
-      return RedisClient.create(redis.host(), redis.port());
-    }
-    redis.clients.jedis.ConnectionPoolConfig config = new redis.clients.jedis.ConnectionPoolConfig();
-    config.setMaxTotal(pool);
-    config.setMaxIdle(pool);
-    return RedisClient.builder().hostAndPort(redis.host(), redis.port()).poolConfig(config).build();
-  }
-
-  /** MemoLock's counters summed over instances, as one line. */
-  static String notes(List<Contender.Service> services) {
-    long hits = 0, misses = 0, waits = 0, wakeUps = 0, coalesced = 0, takeovers = 0, timeouts = 0;
-    long batched = 0;
-    boolean any = false;
-    for (Contender.Service s : services) {
-      io.memolock.Metrics m = s.metrics();
-      if (m == null) {
-        continue;
-      }
-      any = true;
-      hits += m.hits();
-      misses += m.misses();
-      waits += m.waits();
-      wakeUps += m.wakeUps();
-      coalesced += m.coalesced();
-      takeovers += m.takeovers();
-      timeouts += m.timeouts();
-      batched += s.batchedReads();
-    }
-    return !any ? "" : "hits " + hits + ", misses " + misses + ", coalesced " + coalesced
-        + ", waits " + waits + ", wake-ups " + wakeUps + ", takeovers " + takeovers
-        + ", timeouts " + timeouts + ", reads served in batches " + batched;
-  }
-
-  static long processCpuNanos() {
-    if (ManagementFactory.getOperatingSystemMXBean()
-        instanceof com.sun.management.OperatingSystemMXBean os) {
-      return os.getProcessCpuTime();
-    }
-    return 0;
-  }
-
   static String loadAverage() {
     try {
       return Files.readString(Path.of("/proc/loadavg")).strip();
     } catch (IOException | RuntimeException e) {
       return "n/a";
     }
-  }
-
-  /** @return the run whose throughput is the median of the rounds */
-  static Run median(List<Run> runs) {
-    List<Run> sorted = new ArrayList<>(runs);
-    sorted.sort(Comparator.comparingDouble(Run::throughput));
-    return sorted.get(sorted.size() / 2);
   }
 }

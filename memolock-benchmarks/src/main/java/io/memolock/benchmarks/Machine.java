@@ -18,7 +18,7 @@ import redis.clients.jedis.RedisClient;
  */
 record Machine(Map<String, String> facts) {
 
-  static Machine describe(BenchRedis redis) {
+  static Machine describe(Target redis) {
     Map<String, String> f = new LinkedHashMap<>();
     f.put("cores (availableProcessors)", Integer.toString(Runtime.getRuntime().availableProcessors()));
     f.put("CPU", firstLine(Path.of("/proc/cpuinfo"), "model name"));

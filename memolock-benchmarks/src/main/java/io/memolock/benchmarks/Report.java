@@ -1,7 +1,5 @@
 package io.memolock.benchmarks;
 
-import io.memolock.benchmarks.LoadRunner.Run;
-import io.memolock.benchmarks.LoadRunner.Scenario;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -20,7 +18,7 @@ final class Report {
 
   static String markdown(
       Machine machine,
-      BenchRedis redis,
+      Target redis,
       Instant started,
       Duration took,
       String loadBefore,
@@ -29,7 +27,9 @@ final class Report {
       Map<Scenario, Map<Contender, List<Run>>> runs,
       int warmups,
       boolean quick,
-      CharSequence log) {
+      CharSequence log,
+      Map<String, String> charts,
+      String sections) {
     StringBuilder md = new StringBuilder();
     md.append("# MemoLock load benchmark results, ")
         .append(started.atOffset(ZoneOffset.UTC).toLocalDate())
@@ -37,7 +37,9 @@ final class Report {
         .append("\n\n");
     md.append("Produced by `io.memolock.benchmarks.LoadRunner` (one JVM, one Redis, contenders interleaved:"
         + " every round runs each contender once, in a rotating order). Reproduce with:\n\n"
-        + "    ./mvnw -q -pl memolock-benchmarks -am compile exec:exec@load\n\n");
+        + "    ./mvnw -q -pl memolock-benchmarks -am compile exec:exec@load"
+        + (redis.cluster() ? " -Dload.args=\"--cluster\"" : "") + "\n\n"
+        + "(plus the `-Dload.args` options of this run, listed in the log below).\n\n");
     md.append("Started ").append(started.truncatedTo(java.time.temporal.ChronoUnit.SECONDS))
         .append(" (UTC), took ").append(took.toSeconds()).append(" s; ")
         .append(runs.values().stream().findFirst().map(m -> m.values().stream().findFirst()
@@ -50,9 +52,7 @@ final class Report {
 
     md.append("## Machine\n\n| fact | value |\n|---|---|\n");
     machine.facts().forEach((k, v) -> md.append("| ").append(k).append(" | ").append(v).append(" |\n"));
-    md.append("| Redis server | ").append(redis.uri())
-        .append(redis.owned() != null ? ", started by this run on the same machine" : ", given")
-        .append(" |\n");
+    md.append("| Redis server | ").append(redis.describe()).append(", on the same machine |\n");
     md.append("| load average before / after | ").append(loadBefore).append(" / ").append(loadAfter)
         .append(" |\n\n");
     md.append("Redis, the load generator and the code under test share the same cores, and the machine may"
@@ -92,12 +92,16 @@ final class Report {
       Scenario s = e.getKey();
       Map<Contender, List<Run>> byContender = e.getValue();
       md.append("### ").append(s.name()).append(": ").append(s.title()).append("\n\n");
+      String chart = charts.get("latency-" + s.name());
+      if (chart != null) {
+        md.append("![latency, ").append(s.name()).append("](").append(chart).append(")\n\n");
+      }
       md.append("| contender | computations | distinct ids | errors | throughput | p50 | p99 | max |"
           + " beyond computation p50 / p99 / max | first request to computation p50 / p99 | Redis cmds/req"
           + " | scripts/req | CPU us/req JVM / Redis | throughput per round |\n"
           + "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
       for (Map.Entry<Contender, List<Run>> c : byContender.entrySet()) {
-        Run r = LoadRunner.median(c.getValue());
+        Run r = Run.median(c.getValue());
         md.append(String.format(Locale.ROOT,
             "| %s | %d | %d | %d%s | %,.0f req/s | %.3f ms | %.3f ms | %.3f ms | %s | %s | %.3f | %.4f | %.1f / %.1f | %s |%n",
             c.getKey().label, r.computations(), r.distinctIds(), r.errors(),
@@ -126,14 +130,14 @@ final class Report {
         md.append(String.format(Locale.ROOT, "- MemoLock / lock-and-poll throughput: **%.2fx** (median of the"
             + " rounds' ratios: %s)%n", medianOf(r), list(r, "%.2f")));
         md.append(String.format(Locale.ROOT, "- Redis commands per request, MemoLock vs lock-and-poll:"
-            + " %.3f vs %.3f (%.2fx)%n", LoadRunner.median(ml).commandsPerRequest(),
-            LoadRunner.median(lp).commandsPerRequest(),
-            LoadRunner.median(ml).commandsPerRequest() / LoadRunner.median(lp).commandsPerRequest()));
+            + " %.3f vs %.3f (%.2fx)%n", Run.median(ml).commandsPerRequest(),
+            Run.median(lp).commandsPerRequest(),
+            Run.median(ml).commandsPerRequest() / Run.median(lp).commandsPerRequest()));
       }
       if (ml != null && ca != null) {
         md.append(String.format(Locale.ROOT, "- Redis commands per request, MemoLock vs cache-aside:"
-            + " %.3f vs %.3f%n", LoadRunner.median(ml).commandsPerRequest(),
-            LoadRunner.median(ca).commandsPerRequest()));
+            + " %.3f vs %.3f%n", Run.median(ml).commandsPerRequest(),
+            Run.median(ca).commandsPerRequest()));
       }
       md.append('\n');
       addTargets(targets, s, ml, ca, lp, publishP99, wakeP99);
@@ -147,6 +151,7 @@ final class Report {
     for (String[] t : targets) {
       md.append("| ").append(t[0]).append(" | ").append(t[1]).append(" | ").append(t[2]).append(" |\n");
     }
+    md.append('\n').append(sections);
     md.append("\n## Log of every run\n\n```\n").append(log).append("```\n");
     return md.toString();
   }
@@ -157,7 +162,7 @@ final class Report {
     if (ml == null) {
       return;
     }
-    Run m = LoadRunner.median(ml);
+    Run m = Run.median(ml);
     switch (s.name()) {
       case "hot-hit", "hot-hit-spread" -> {
         if (ca != null) {
@@ -184,7 +189,7 @@ final class Report {
             multiple <= SMALL_MULTIPLE));
         if (lp != null) {
           double a = m.commandsPerRequest();
-          double b = LoadRunner.median(lp).commandsPerRequest();
+          double b = Run.median(lp).commandsPerRequest();
           targets.add(row("cold-stampede: fewer Redis commands per request than lock-and-poll (median rounds)",
               String.format(Locale.ROOT, "%.3f vs %.3f", a, b), a < b));
         }

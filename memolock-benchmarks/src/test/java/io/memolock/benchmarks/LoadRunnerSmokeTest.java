@@ -3,12 +3,17 @@ package io.memolock.benchmarks;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.w3c.dom.Document;
 
 /**
  * A quick check that the load runner's scenarios, contenders and report work, at tiny sizes. It
@@ -32,8 +37,8 @@ class LoadRunnerSmokeTest {
     }
   }
 
-  private static LoadRunner.Scenario scenario(String name, double scale) {
-    return LoadRunner.SCENARIOS.stream()
+  private static Scenario scenario(String name, double scale) {
+    return Scenarios.ALL.stream()
         .filter(s -> s.name().equals(name))
         .findFirst()
         .orElseThrow()
@@ -43,18 +48,18 @@ class LoadRunnerSmokeTest {
   @Test
   void everyContenderServesEveryRequestAndOnlyTheLocksAvoidDuplicateComputations()
       throws Exception {
-    LoadRunner.Scenario stampede = scenario("cold-stampede", 0.1);
-    LoadRunner.Scenario manyKeys = scenario("many-keys", 0.1);
+    Scenario stampede = scenario("cold-stampede", 0.1);
+    Scenario manyKeys = scenario("many-keys", 0.1);
     for (Contender c : Contender.values()) {
-      LoadRunner.Run s = runner.runOnce(stampede, c, 1);
-      assertEquals(stampede.requests(), s.done(), LoadRunner.describe(s));
-      assertEquals(0, s.errors(), LoadRunner.describe(s));
-      LoadRunner.Run m = runner.runOnce(manyKeys, c, 1);
-      assertEquals(manyKeys.requests(), m.done(), LoadRunner.describe(m));
-      assertEquals(0, m.errors(), LoadRunner.describe(m));
+      Run s = runner.runOnce(stampede, c, 1);
+      assertEquals(stampede.requests(), s.done(), s.describe());
+      assertEquals(0, s.errors(), s.describe());
+      Run m = runner.runOnce(manyKeys, c, 1);
+      assertEquals(manyKeys.requests(), m.done(), m.describe());
+      assertEquals(0, m.errors(), m.describe());
       if (c == Contender.MEMOLOCK) {
-        assertEquals(1, s.computations(), LoadRunner.describe(s));
-        assertEquals(m.distinctIds(), m.computations(), LoadRunner.describe(m));
+        assertEquals(1, s.computations(), s.describe());
+        assertEquals(m.distinctIds(), m.computations(), m.describe());
         assertTrue(s.commands() > 0, "INFO commandstats deltas are counted");
       }
       if (c == Contender.CACHE_ASIDE) {
@@ -76,6 +81,43 @@ class LoadRunnerSmokeTest {
     assertTrue(md.contains("### many-keys"), md);
     assertTrue(md.contains("| cold-stampede: 1 computation (every round, no errors) | 1 | yes |"), md);
     assertTrue(md.contains("many-keys: computations == distinct ids requested"), md);
+  }
+
+  @Test
+  void aTinyScaleCurveRunMeasuresEveryPointAndWritesWellFormedCharts(@TempDir Path dir)
+      throws Exception {
+    ScaleCurves.Points points =
+        new ScaleCurves.Points(List.of(1, 2), List.of(10, 100), List.of(10, 50));
+    LoadRunner.Measured m =
+        runner.measure(List.of(scenario("cold-stampede", 0.05)), 1, 0, true,
+            List.of(ScaleCurves.Curve.values()), points);
+    assertEquals(6, m.points().size());
+    for (ScaleCurves.Point p : m.points()) {
+      Run r = p.run();
+      assertEquals(r.scenario().requests(), r.done(), p.describe());
+      assertEquals(0, r.errors(), p.describe());
+      assertEquals(p.curve() == ScaleCurves.Curve.KEYS ? p.x() : 1, r.computations(), p.describe());
+      assertTrue(r.commands() > 0, p.describe());
+      assertTrue(r.heapPeakBytes() >= r.heapBeforeBytes(), p.describe());
+      assertEquals(r.scenario().instances(), r.cluster().received().size(), p.describe());
+    }
+    Map<String, Path> charts = Charts.write(dir, "results-test", m.runs(), m.points(), "");
+    assertEquals(
+        List.of("latency-cold-stampede", "curve-instances", "curve-waiters", "curve-keys"),
+        List.copyOf(charts.keySet()));
+    for (Path file : charts.values()) {
+      Document doc = SvgTest.parse(Files.readString(file));
+      assertTrue(!SvgTest.seriesNames(doc).isEmpty(), file.toString());
+    }
+    // two panels: the latency, and the time beyond the computation (the stampede's callers waited)
+    assertEquals(
+        List.of("MemoLock", "cache-aside", "lock-and-poll", "MemoLock", "cache-aside",
+            "lock-and-poll"),
+        SvgTest.seriesNames(SvgTest.parse(Files.readString(charts.get("latency-cold-stampede")))));
+    String md = runner.report(m, Map.of("curve-waiters", "results-test-curve-waiters.svg"));
+    assertTrue(md.contains("## Scale curves (MemoLock)"), md);
+    assertTrue(md.contains("![scale curve: waiters](results-test-curve-waiters.svg)"), md);
+    assertTrue(md.contains("## Where the work went: per node, per instance"), md);
   }
 
   @Test

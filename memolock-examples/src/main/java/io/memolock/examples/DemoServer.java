@@ -1,44 +1,31 @@
 package io.memolock.examples;
 
-import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import io.memolock.ComputationFailedException;
-import io.memolock.Computed;
 import io.memolock.LeaseLostException;
 import io.memolock.MemoLock;
-import io.memolock.MemoLockException;
-import io.memolock.MemoLockTimeoutException;
 import io.memolock.Metrics;
 import io.memolock.redis.strings.StringStorage;
 import io.memolock.testkit.RedisServerProcess;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import redis.clients.jedis.RedisClient;
 
 /**
- * The MemoLock demo: the routes of the original Go example on the JDK's HTTP server, one virtual
- * thread per request, with the tags {@code query}, {@code report} and {@code ext} in the classic key
- * scheme, so that the Go example (or {@code redis-cli}) on the same Redis cooperates with it.
+ * The MemoLock demo's server set-up: the routes of the original Go example on the JDK's HTTP
+ * server, one virtual thread per request, with the tags {@code query}, {@code report} and {@code
+ * ext} in the classic key scheme, so that the Go example (or {@code redis-cli}) on the same Redis
+ * cooperates with it.
  *
  * <ul>
  *   <li>{@code GET /query/simple/{id}}: 2 s of work, value cached for 5 s.
@@ -51,7 +38,9 @@ import redis.clients.jedis.RedisClient;
  * </ul>
  *
  * <p>Responses carry {@code X-MemoLock-Computed: true} when this request's own computation (or
- * trigger) ran, and {@code X-Elapsed-Ms}.
+ * trigger) ran, and {@code X-Elapsed-Ms}. The routes themselves are in {@link DemoRoutes}, the
+ * producer processes in {@link ProducerProcesses}; this class builds the MemoLocks and the HTTP
+ * server, makes sure a Redis answers, and runs {@code main}.
  */
 public final class DemoServer implements AutoCloseable {
   private static final PrintStream LOG = System.out;
@@ -63,7 +52,7 @@ public final class DemoServer implements AutoCloseable {
   private final MemoLock<String> ext;
   private final HttpServer server;
   private final ExecutorService executor;
-  private final Set<Process> producers = ConcurrentHashMap.newKeySet();
+  private final ProducerProcesses producers;
 
   private DemoServer(Config config) throws IOException {
     this.config = config;
@@ -72,13 +61,13 @@ public final class DemoServer implements AutoCloseable {
       this.query =
           MemoLock.builder(redis, StringStorage.utf8())
               .tag("query")
-              .lockTimeout(scaled(5_000))
+              .lockTimeout(DemoRoutes.scaled(config, 5_000))
               .build();
       // Renewal is manual here, as in the original example: that is what the two routes show.
       this.report =
           MemoLock.builder(redis, StringStorage.utf8())
               .tag("report")
-              .lockTimeout(scaled(5_000))
+              .lockTimeout(DemoRoutes.scaled(config, 5_000))
               .autoRenew(false)
               .build();
       this.ext =
@@ -92,8 +81,10 @@ public final class DemoServer implements AutoCloseable {
       redis.close();
       throw e;
     }
+    this.producers = new ProducerProcesses(config.redis(), LOG);
+    DemoRoutes routes = new DemoRoutes(config, query, report, ext, producers, this::metrics, LOG);
     server.setExecutor(executor);
-    server.createContext("/", this::handle);
+    server.createContext("/", routes::handle);
     server.start();
   }
 
@@ -131,7 +122,7 @@ public final class DemoServer implements AutoCloseable {
     report.close();
     ext.close();
     redis.close();
-    List.copyOf(producers).forEach(Process::destroy);
+    producers.destroyAll();
   }
 
   // ------------------------------------------------------------------ main
@@ -223,241 +214,6 @@ public final class DemoServer implements AutoCloseable {
     err.println("macOS: brew install redis) and run this command again, or point the demo at a");
     err.println("running Redis with --redis redis://HOST:PORT (or MEMOLOCK_REDIS=redis://HOST:PORT).");
     return Optional.empty();
-  }
-
-  // ------------------------------------------------------------------ routes
-
-  private Duration scaled(long millis) {
-    return Duration.ofMillis(Math.max(10, Math.round(millis * config.timeScale())));
-  }
-
-  private void sleep(long millis) throws InterruptedException {
-    Thread.sleep(scaled(millis));
-  }
-
-  private void handle(HttpExchange exchange) throws IOException {
-    long start = System.nanoTime();
-    try (exchange) {
-      if (!exchange.getRequestMethod().equals("GET")) {
-        respond(exchange, 405, "only GET is supported\n", false, start);
-        return;
-      }
-      String path = exchange.getRequestURI().getPath();
-      Route route = Route.match(path);
-      if (route == null) {
-        respond(exchange, 404, "no such route: " + path + "\n\n" + index(), false, start);
-        return;
-      }
-      if (route.name.equals("/stats")) {
-        exchange.getResponseHeaders().set("Content-Type", "application/json");
-        respond(exchange, 200, Json.of(metrics()) + "\n", false, start);
-        return;
-      }
-      if (route.name.equals("/")) {
-        respond(exchange, 200, index(), false, start);
-        return;
-      }
-      String id = route.id;
-      AtomicBoolean computed = new AtomicBoolean();
-      try {
-        String value =
-            switch (route.name) {
-              case "/query/simple/" -> querySimple(id, computed);
-              case "/report/renewable/" -> reportRenewable(id, computed);
-              case "/report/oh-no/" -> reportOhNo(id, computed);
-              default -> extStemmer(id, computed);
-            };
-        respond(exchange, 200, value + "\n", computed.get(), start);
-      } catch (ComputationFailedException e) {
-        respond(exchange, 500, failure(route.name, id, e), computed.get(), start);
-      } catch (MemoLockTimeoutException e) {
-        respond(exchange, 504, "ERROR: " + e.getMessage() + "\n", computed.get(), start);
-      } catch (IllegalArgumentException e) {
-        respond(exchange, 400, "ERROR: bad request: " + e.getMessage() + "\n", false, start);
-      } catch (MemoLockException e) {
-        respond(exchange, 502, "ERROR: " + e.getMessage() + "\n", computed.get(), start);
-      }
-    } catch (RuntimeException e) {
-      LOG.println("unexpected failure: " + e);
-      throw e;
-    }
-  }
-
-  private String querySimple(String id, AtomicBoolean computed) {
-    return query.get(
-        id,
-        scaled(10_000),
-        lease -> {
-          computed.set(true);
-          LOG.printf("(query/simple/%s) Working hard!%n", id);
-          sleep(2_000); // simulate hard work, like fetching data from a DBMS
-          return Computed.of("<query set result " + id + ">", scaled(5_000));
-        });
-  }
-
-  private String reportRenewable(String id, AtomicBoolean computed) {
-    return report.get(
-        id,
-        scaled(10_000),
-        lease -> {
-          computed.set(true);
-          LOG.printf("(report/renewable/%s) Working super-hard! (1)%n", id);
-          sleep(2_000);
-          // It turns out we have a lot more to do: extend the lock while it is still ours.
-          lease.extend(scaled(20_000));
-          LOG.printf("(report/renewable/%s) lease extended, working on%n", id);
-          sleep(6_000);
-          LOG.printf("(report/renewable/%s) Working super-hard! (2)%n", id);
-          return Computed.of("https://somewhere/" + id + "-report.pdf", scaled(5_000));
-        });
-  }
-
-  private String reportOhNo(String id, AtomicBoolean computed) {
-    return report.get(
-        id,
-        scaled(10_000),
-        lease -> {
-          computed.set(true);
-          LOG.printf("(report/oh-no/%s) Working super-hard! (1)%n", id);
-          sleep(6_000);
-          // Oh no: the 5 s lock expired a second ago. The renewal is owner-checked in Redis, so it
-          // fails with LeaseLostException, and the computation stops without writing anything.
-          try {
-            lease.extend(scaled(20_000));
-          } catch (LeaseLostException e) {
-            LOG.printf("(report/oh-no/%s) renewal refused: %s%n", id, e.getMessage());
-            throw e;
-          }
-          sleep(6_000);
-          LOG.printf("(report/oh-no/%s) Working super-hard! (2)%n", id);
-          return Computed.of("https://somewhere/" + id + "-report.pdf", scaled(50_000));
-        });
-  }
-
-  private String extStemmer(String word, AtomicBoolean computed) {
-    return ext.getExternal(
-        word,
-        Duration.ofSeconds(10),
-        lease -> {
-          computed.set(true);
-          LOG.printf("(ext/stemmer/%s) Working hard! Starting the producer process%n", word);
-          startProducer(word);
-        });
-  }
-
-  /** Starts {@link StemmerProducer} with this JVM's java binary and class path. */
-  private void startProducer(String word) throws IOException {
-    String java =
-        ProcessHandle.current()
-            .info()
-            .command()
-            .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    List<String> command =
-        List.of(
-            java,
-            "-XX:TieredStopAtLevel=1",
-            "-XX:+UseSerialGC",
-            "-cp",
-            System.getProperty("java.class.path"),
-            StemmerProducer.class.getName(),
-            config.redis().toString(),
-            word,
-            "10000");
-    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-    process.getOutputStream().close();
-    producers.add(process);
-    // Relay the producer's output through this JVM's System.out (not the inherited descriptor), so
-    // it lands wherever this process's output is captured.
-    Thread.ofVirtual()
-        .name("producer-output-" + process.pid())
-        .start(
-            () -> {
-              try (BufferedReader lines =
-                  new BufferedReader(
-                      new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                lines.lines().forEach(LOG::println);
-              } catch (IOException | UncheckedIOException e) {
-                // the producer is gone
-              }
-            });
-    process
-        .onExit()
-        .thenAccept(
-            p -> {
-              producers.remove(p);
-              if (p.exitValue() != 0) {
-                LOG.printf("(ext/stemmer/%s) producer exited with code %d%n", word, p.exitValue());
-              }
-            });
-  }
-
-  private String failure(String route, String id, ComputationFailedException e) {
-    StringBuilder body = new StringBuilder("ERROR: ").append(e.getMessage()).append('\n');
-    if (e.failureClass().equals(LeaseLostException.class.getName())) {
-      body.append('\n')
-          .append("The computation of ")
-          .append(route.substring(1))
-          .append(id)
-          .append(" worked ")
-          .append(scaled(6_000).toMillis())
-          .append(" ms before renewing its lease, but the lock timeout is ")
-          .append(scaled(5_000).toMillis())
-          .append(" ms:\nthe lock had already expired, so Redis refused the renewal (it is")
-          .append(" owner-checked) and the computation\nstopped without writing a value.")
-          .append(" Renew before the lock expires (see /report/renewable/")
-          .append(id)
-          .append(")\nor keep automatic renewal on (the default).\n");
-    }
-    return body.toString();
-  }
-
-  private static String index() {
-    return """
-        MemoLock demo routes:
-          GET /query/simple/{id}      simple caching (2 s of work, 5 s TTL)
-          GET /report/renewable/{id}  renewable lock (renews mid-work)
-          GET /report/oh-no/{id}      failure case: renews too late, LeaseLostException
-          GET /ext/stemmer/{word}     external producer process (SET + PUBLISH)
-          GET /stats                  metrics as JSON
-        """;
-  }
-
-  private static void respond(
-      HttpExchange exchange, int status, String body, boolean computed, long start)
-      throws IOException {
-    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-    var headers = exchange.getResponseHeaders();
-    if (!headers.containsKey("Content-Type")) {
-      headers.set("Content-Type", "text/plain; charset=utf-8");
-    }
-    headers.set("X-MemoLock-Computed", Boolean.toString(computed));
-    headers.set(
-        "X-Elapsed-Ms", Long.toString(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)));
-    exchange.sendResponseHeaders(status, bytes.length);
-    try (OutputStream out = exchange.getResponseBody()) {
-      out.write(bytes);
-    }
-  }
-
-  /** A matched route: its name (prefix) and the id that follows it. */
-  private record Route(String name, String id) {
-    private static final List<String> PREFIXES =
-        List.of("/query/simple/", "/report/renewable/", "/report/oh-no/", "/ext/stemmer/");
-
-    static Route match(String path) {
-      if (path.equals("/stats") || path.equals("/stats/")) {
-        return new Route("/stats", "");
-      }
-      if (path.equals("/")) {
-        return new Route("/", "");
-      }
-      for (String prefix : PREFIXES) {
-        if (path.startsWith(prefix) && path.length() > prefix.length()) {
-          return new Route(prefix, path.substring(prefix.length()));
-        }
-      }
-      return null;
-    }
   }
 
   /** @return the Redis this demo uses */
