@@ -9,7 +9,6 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
 import redis.clients.jedis.RedisClient;
@@ -64,17 +63,13 @@ public final class Subscriber implements Channels {
     default void onChannelLost(String channel) {}
   }
 
-  private static final long MIN_BACKOFF_MS = 20;
-  private static final long MAX_BACKOFF_MS = 2_000;
-
   private final PubSubConnection.Factory connections;
   private final ReentrantLock lock = new ReentrantLock();
   private final Map<String, SubscribedChannel> channels = new HashMap<>();
   private final List<ConnectionListener> connectionListeners = new ArrayList<>();
   private final String control = "memolock/subscriber:" + UUID.randomUUID();
   private final AtomicLong connects = new AtomicLong();
-  private final LongAdder messages = new LongAdder();
-  private final LongAdder strayMessages = new LongAdder();
+  private final MessageCounts counts = new MessageCounts();
   private final Thread thread;
   private @Nullable PubSubConnection current;
   private boolean closed;
@@ -210,12 +205,12 @@ public final class Subscriber implements Channels {
 
   @Override
   public long messages() {
-    return messages.sum();
+    return counts.messages();
   }
 
   @Override
   public long strayMessages() {
-    return strayMessages.sum();
+    return counts.strays();
   }
 
   @Override
@@ -285,30 +280,11 @@ public final class Subscriber implements Channels {
   }
 
   private void loop() {
-    long backoff = MIN_BACKOFF_MS;
-    while (!isClosed()) {
-      PubSubConnection connection =
-          connections.create(control, this::onReady, this::onAck, this::onMessage);
-      try {
-        connection.run();
-      } catch (Throwable e) {
-        // Whatever ended the connection (an outage, a protocol error, an Error thrown by the
-        // client), the subscriber survives it: it reconnects and its listeners re-check.
-        if (!isClosed()) {
-          problem(e);
-        }
-      }
-      if (connection.wasReady()) {
-        backoff = MIN_BACKOFF_MS;
-      }
-      disconnected();
-      try {
-        TimeUnit.MILLISECONDS.sleep(backoff);
-      } catch (InterruptedException e) {
-        return;
-      }
-      backoff = Math.min(MAX_BACKOFF_MS, backoff * 2);
-    }
+    ReconnectLoop.run(
+        this::isClosed,
+        () -> connections.create(control, this::onReady, this::onAck, this::onMessage),
+        this::problem,
+        this::disconnected);
   }
 
   private void disconnected() {
@@ -399,18 +375,14 @@ public final class Subscriber implements Channels {
     } finally {
       lock.unlock();
     }
-    messages.increment();
-    if (ch == null || ch.listeners.isEmpty()) {
-      strayMessages.increment();
-    }
-    if (ch != null) {
-      for (Listener l : ch.listeners()) {
-        try {
-          l.onMessage(name, payload);
-        } catch (Throwable e) {
-          // No message, whatever its bytes, stops the subscriber or the other listeners.
-          problem(e);
-        }
+    Listener[] listeners = ch == null ? new Listener[0] : ch.listeners();
+    counts.heard(listeners.length == 0);
+    for (Listener l : listeners) {
+      try {
+        l.onMessage(name, payload);
+      } catch (Throwable e) {
+        // No message, whatever its bytes, stops the subscriber or the other listeners.
+        problem(e);
       }
     }
   }
