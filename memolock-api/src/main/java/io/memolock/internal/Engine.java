@@ -3,6 +3,7 @@ package io.memolock.internal;
 import io.memolock.AbsentValueException;
 import io.memolock.ComputationFailedException;
 import io.memolock.Computation;
+import io.memolock.IdComputation;
 import io.memolock.MemoLock;
 import io.memolock.MemoLockClosedException;
 import io.memolock.MemoLockException;
@@ -12,7 +13,9 @@ import io.memolock.Metrics;
 import io.memolock.Trigger;
 import io.memolock.spi.Storage;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
@@ -36,6 +39,7 @@ import redis.clients.jedis.UnifiedJedis;
 public final class Engine<V> implements MemoLock<V> {
   private final EngineContext<V> ctx;
   private final String tag;
+  private final BulkGet<V> bulk;
 
   /**
    * @param redis the client
@@ -58,6 +62,7 @@ public final class Engine<V> implements MemoLock<V> {
             protocol,
             settings.batchReads() && storage.readsInBatches() && redis instanceof RedisClient);
     this.tag = settings.tag();
+    this.bulk = new BulkGet<>(this, ctx);
   }
 
   // ---------------------------------------------------------------- public API
@@ -73,6 +78,20 @@ public final class Engine<V> implements MemoLock<V> {
   public Optional<V> find(String id, Duration timeout, Computation<V> computation) {
     Objects.requireNonNull(computation, "computation");
     return request(id, timeout, computation, null);
+  }
+
+  /** {@inheritDoc} See {@link BulkGet} for how. */
+  @Override
+  public Map<String, V> getAll(
+      Collection<String> ids, Duration timeout, IdComputation<V> computation) {
+    return bulk.fetch(ids, timeout, computation).present();
+  }
+
+  /** {@inheritDoc} See {@link BulkGet} for how. */
+  @Override
+  public Map<String, Optional<V>> findAll(
+      Collection<String> ids, Duration timeout, IdComputation<V> computation) {
+    return bulk.fetch(ids, timeout, computation).found();
   }
 
   @Override
@@ -261,14 +280,31 @@ public final class Engine<V> implements MemoLock<V> {
 
   private Optional<V> request(
       String id, Duration timeout, @Nullable Computation<V> computation, @Nullable Trigger trigger) {
-    Objects.requireNonNull(timeout, "timeout");
-    if (timeout.isNegative() || timeout.isZero()) {
-      throw new IllegalArgumentException("timeout must be positive, was " + timeout);
-    }
+    BulkCalls.requirePositive(timeout);
     ResourceKeys keys = ctx.keys(id);
     ensureOpen(id);
     long start = System.nanoTime();
     long deadline = start + Bytes.saturatedNanos(timeout);
+    return request(keys, timeout, start, deadline, computation, trigger, false);
+  }
+
+  /**
+   * One caller's request of one id, as {@link #get} and (once per id) {@link BulkGet} make it.
+   *
+   * @param start when the caller's call began, for the wait-time distribution
+   * @param deadline when the caller's timeout passes, in {@link System#nanoTime()} terms
+   * @param knownMissing the caller has just read the value missing: a flight it starts goes
+   *     straight to the lock, without a read of its own
+   */
+  Optional<V> request(
+      ResourceKeys keys,
+      Duration timeout,
+      long start,
+      long deadline,
+      @Nullable Computation<V> computation,
+      @Nullable Trigger trigger,
+      boolean knownMissing) {
+    String id = keys.id;
     boolean hit = false;
     try {
       while (true) {
@@ -283,7 +319,9 @@ public final class Engine<V> implements MemoLock<V> {
           }
         }
         flight.join(deadline);
-        if (leader) {
+        if (leader && knownMissing) {
+          flight.beginMissed();
+        } else if (leader) {
           flight.begin(deadline);
         } else {
           ctx.counters.coalesced.increment();
@@ -293,7 +331,8 @@ public final class Engine<V> implements MemoLock<V> {
           hit = flight.source == Flight.Source.HIT;
           return answer.get();
         }
-        // The flight ended for reasons of its own callers (all gone): start again.
+        // The flight ended for reasons of its own callers (all gone): start again, reading.
+        knownMissing = false;
       }
     } finally {
       // Every request counts once, whatever its end: a hit only when its first read served it.

@@ -137,10 +137,23 @@ final class Flight<V> extends FlightRecord<V> {
       succeed(Optional.of(value));
       return false;
     }
+    missed();
+    return true;
+  }
+
+  /**
+   * Called by a first caller that has just read the value missing itself (a bulk get's shared
+   * read): no second read, the flight's thread goes straight to the lock.
+   */
+  void beginMissed() {
+    missed();
+    start(this::run);
+  }
+
+  private void missed() {
     source = Source.WAITED;
     state = State.ACQUIRING;
     events = new LinkedBlockingQueue<>();
-    return true;
   }
 
   // ------------------------------------------------------------------ the flight's thread
