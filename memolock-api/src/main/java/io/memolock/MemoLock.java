@@ -116,7 +116,8 @@ public interface MemoLock<V> extends AutoCloseable {
    * @throws BulkGetException when one or more ids failed (each failure as {@link #get} would
    *     throw it, {@link AbsentValueException} included)
    * @throws MemoLockInterruptedException when the thread is interrupted (its flag is set again)
-   * @throws MemoLockClosedException when the MemoLock is closed at the call
+   * @throws MemoLockClosedException when the MemoLock is closed at the call (closed during it,
+   *     each id still pending fails with one, in a {@link BulkGetException})
    * @throws IllegalArgumentException for a null, empty or malformed id (naming its position) or a
    *     non-positive timeout, before anything is sent to Redis
    * @throws NullPointerException for a null argument

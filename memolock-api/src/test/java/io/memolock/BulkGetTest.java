@@ -276,6 +276,38 @@ class BulkGetTest extends RedisFixture {
   }
 
   @Test
+  void closingDuringTheCallFailsEachPendingIdAsClosed() throws Exception {
+    MemoLock<String> lock = memoLock(redis, "bulk");
+    redis.set("bulk:hit", "cached");
+    CountDownLatch computing = new CountDownLatch(2);
+    try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
+      Future<Map<String, String>> call =
+          executor.submit(
+              () ->
+                  lock.getAll(
+                      List.of("hit", "p1", "p2"),
+                      LONG,
+                      (id, lease) -> {
+                        computing.countDown();
+                        new CountDownLatch(1).await(); // until close() interrupts it
+                        return count(id);
+                      }));
+      assertTrue(computing.await(5, TimeUnit.SECONDS));
+      lock.close();
+      java.util.concurrent.ExecutionException thrown =
+          assertThrows(
+              java.util.concurrent.ExecutionException.class, () -> call.get(5, TimeUnit.SECONDS));
+      BulkGetException e = assertInstanceOf(BulkGetException.class, thrown.getCause());
+      assertEquals(List.of("p1", "p2"), new ArrayList<>(e.failures().keySet()));
+      assertInstanceOf(MemoLockClosedException.class, e.failures().get("p1"));
+      assertEquals(Map.of("hit", "cached"), e.<String>values());
+    }
+    assertThrows(
+        MemoLockClosedException.class, () -> lock.getAll(List.of("a"), LONG, (id, l) -> count(id)));
+    assertEquals(0, engine(lock).activeFlights());
+  }
+
+  @Test
   void missesAreComputedConcurrently() {
     MemoLock<String> lock = memoLock(redis, "bulk");
     CountDownLatch allComputing = new CountDownLatch(10);

@@ -305,6 +305,7 @@ public final class Engine<V> implements MemoLock<V> {
       @Nullable Trigger trigger,
       boolean knownMissing) {
     String id = keys.id;
+    ensureOpen(id); // again: a bulk get's ids start after its own check
     boolean hit = false;
     try {
       while (true) {
