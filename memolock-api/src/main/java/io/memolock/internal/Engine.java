@@ -80,14 +80,11 @@ public final class Engine<V> implements MemoLock<V> {
     return request(id, timeout, computation, null);
   }
 
-  /** {@inheritDoc} See {@link BulkGet} for how. */
   @Override
-  public Map<String, V> getAll(
-      Collection<String> ids, Duration timeout, IdComputation<V> computation) {
-    return bulk.fetch(ids, timeout, computation).present();
+  public Map<String, V> getAll(Collection<String> ids, Duration timeout, IdComputation<V> c) {
+    return bulk.fetch(ids, timeout, c).present(); // see BulkGet
   }
 
-  /** {@inheritDoc} See {@link BulkGet} for how. */
   @Override
   public Map<String, Optional<V>> findAll(
       Collection<String> ids, Duration timeout, IdComputation<V> computation) {
@@ -282,19 +279,15 @@ public final class Engine<V> implements MemoLock<V> {
       String id, Duration timeout, @Nullable Computation<V> computation, @Nullable Trigger trigger) {
     BulkCalls.requirePositive(timeout);
     ResourceKeys keys = ctx.keys(id);
-    ensureOpen(id);
     long start = System.nanoTime();
     long deadline = start + Bytes.saturatedNanos(timeout);
     return request(keys, timeout, start, deadline, computation, trigger, false);
   }
 
   /**
-   * One caller's request of one id, as {@link #get} and (once per id) {@link BulkGet} make it.
-   *
-   * @param start when the caller's call began, for the wait-time distribution
-   * @param deadline when the caller's timeout passes, in {@link System#nanoTime()} terms
-   * @param knownMissing the caller has just read the value missing: a flight it starts goes
-   *     straight to the lock, without a read of its own
+   * One caller's request of one id ({@link #get}'s, or a {@link BulkGet}'s per id), from {@code
+   * start} to {@code deadline} ({@link System#nanoTime()}); {@code knownMissing}: the caller has just
+   * read the value missing, so a flight it starts goes straight to the lock.
    */
   Optional<V> request(
       ResourceKeys keys,
@@ -305,7 +298,7 @@ public final class Engine<V> implements MemoLock<V> {
       @Nullable Trigger trigger,
       boolean knownMissing) {
     String id = keys.id;
-    ensureOpen(id); // again: a bulk get's ids start after its own check
+    ensureOpen(id);
     boolean hit = false;
     try {
       while (true) {

@@ -35,6 +35,7 @@ import org.jspecify.annotations.Nullable;
  * @param <V> the value type
  */
 final class NearBulk<V> {
+  private static final System.Logger LOG = System.getLogger(NearBulk.class.getName());
 
   /** The tier's near hit of one id ({@code LocalTierImpl.hit}): the value, or null for a miss. */
   @FunctionalInterface
@@ -197,7 +198,12 @@ final class NearBulk<V> {
     try {
       ttlsAndDeltas = times.ttlsAndDeltas(kept);
     } catch (MemoLockException e) {
-      return; // not kept; the callers have their values (an interrupt stays flagged)
+      // Not kept near; the callers have their values (an interrupt stays flagged).
+      LOG.log(
+          System.Logger.Level.WARNING,
+          "MemoLock " + engine.tag() + ": could not read the TTLs for near copies of " + kept
+              + ": " + e);
+      return;
     }
     for (int i = 0; i < kept.size(); i++) {
       String id = kept.get(i);
