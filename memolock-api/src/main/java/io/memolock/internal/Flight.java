@@ -101,7 +101,7 @@ final class Flight<V> extends FlightRecord<V> {
     CallerDeadlines.Armed armed = ctx.shared.deadlines.arm(callerDeadline);
     boolean missed;
     try {
-      missed = readFirst(true);
+      missed = readFirst(true, false);
     } finally {
       armed.disarm();
     }
@@ -111,15 +111,26 @@ final class Flight<V> extends FlightRecord<V> {
   }
 
   /**
+   * Called by a first caller that has just read the value missing itself (a bulk get's shared
+   * read): no second read, the flight's thread goes straight to the lock.
+   */
+  void beginMissed() {
+    if (readFirst(false, true)) {
+      start(this::run);
+    }
+  }
+
+  /**
    * The first read of the flight.
    *
    * @param armed whether it runs under the caller's deadline (a timer interrupt means timeout)
+   * @param knownMissing whether the caller has just read the value missing (nothing is read)
    * @return {@code true} on a miss, when the flight goes on; {@code false} when it is complete
    */
-  private boolean readFirst(boolean armed) {
+  private boolean readFirst(boolean armed, boolean knownMissing) {
     V value;
     try {
-      value = ctx.read(keys);
+      value = knownMissing ? null : ctx.read(keys);
     } catch (Throwable t) {
       // Interrupted, by the caller or by its deadline: the leader's await tells which (its
       // interrupt flag, or its passed deadline); joiners with time left start again.
@@ -137,23 +148,10 @@ final class Flight<V> extends FlightRecord<V> {
       succeed(Optional.of(value));
       return false;
     }
-    missed();
-    return true;
-  }
-
-  /**
-   * Called by a first caller that has just read the value missing itself (a bulk get's shared
-   * read): no second read, the flight's thread goes straight to the lock.
-   */
-  void beginMissed() {
-    missed();
-    start(this::run);
-  }
-
-  private void missed() {
     source = Source.WAITED;
     state = State.ACQUIRING;
     events = new LinkedBlockingQueue<>();
+    return true;
   }
 
   // ------------------------------------------------------------------ the flight's thread
