@@ -123,6 +123,55 @@ class BulkGetTest extends RedisFixture {
   }
 
   @Test
+  void manyIdsAreReadInChunksOfAtMost512() {
+    MemoLock<String> lock = memoLock(redis, "bulk");
+    List<String> ids = new ArrayList<>();
+    try (redis.clients.jedis.AbstractPipeline p = redis.pipelined()) {
+      for (int i = 0; i < 1100; i++) {
+        ids.add("k" + i);
+        p.set("bulk:k" + i, "v" + i);
+      }
+      p.sync();
+    }
+    long mgets = calls(redis, "mget");
+    Map<String, String> values = lock.getAll(ids, LONG, (id, lease) -> count(id));
+    assertEquals(3, calls(redis, "mget") - mgets, "512 + 512 + 76");
+    assertEquals(ids, new ArrayList<>(values.keySet()));
+    assertEquals("v1099", values.get("k1099"));
+  }
+
+  @Test
+  void aValueThatDoesNotDecodeOrAKeyOfTheWrongTypeFailsOnlyItsOwnId() {
+    MemoLock<String> lock = memoLock(redis, "bulk");
+    redis.set("bulk:a", "va");
+    redis.set("bulk:c", "vc");
+    redis.set("bulk:bad".getBytes(StandardCharsets.UTF_8), new byte[] {(byte) 0xff, (byte) 0xfe});
+    redis.rpush("bulk:list", "x");
+    BulkGetException e =
+        assertThrows(
+            BulkGetException.class,
+            () -> lock.getAll(List.of("a", "bad", "list", "c"), LONG, (id, lease) -> count(id)));
+    assertEquals(List.of("bad", "list"), new ArrayList<>(e.failures().keySet()));
+    assertInstanceOf(CodecException.class, e.failures().get("bad"));
+    MemoLockException wrongType = e.failures().get("list");
+    assertTrue(wrongType.getMessage().contains("wrong Redis type"), wrongType.getMessage());
+    assertEquals(Map.of("a", "va", "c", "vc"), e.<String>values());
+    // Without the undecodable value the MGET succeeds, reading the list as missing: its flight
+    // goes straight to the lock, and meets the wrong type there.
+    BulkGetException viaMget =
+        assertThrows(
+            BulkGetException.class,
+            () -> lock.getAll(List.of("a", "list"), LONG, (id, lease) -> count(id)));
+    assertEquals(List.of("list"), new ArrayList<>(viaMget.failures().keySet()));
+    assertTrue(
+        viaMget.failures().get("list").getMessage().contains("wrong Redis type"),
+        viaMget.failures().get("list").getMessage());
+    assertEquals(0, computations("list"), "nothing computed over the list");
+    assertEquals("x", redis.lindex("bulk:list", 0), "Redis left as it was");
+    Leftovers.assertNone(lock, redis);
+  }
+
+  @Test
   void aStorageThatCannotReadInBatchesIsReadOneIdAtATime() {
     MemoLock<String> lock =
         track(MemoLock.builder(redis, new OneAtATime(TestStorage.utf8())).tag("bulk").build());
