@@ -39,7 +39,6 @@ import redis.clients.jedis.UnifiedJedis;
 public final class Engine<V> implements MemoLock<V> {
   private final EngineContext<V> ctx;
   private final String tag;
-  private final BulkGet<V> bulk;
 
   /**
    * @param redis the client
@@ -62,7 +61,6 @@ public final class Engine<V> implements MemoLock<V> {
             protocol,
             settings.batchReads() && storage.readsInBatches() && redis instanceof RedisClient);
     this.tag = settings.tag();
-    this.bulk = new BulkGet<>(this, ctx);
   }
 
   // ---------------------------------------------------------------- public API
@@ -82,13 +80,13 @@ public final class Engine<V> implements MemoLock<V> {
 
   @Override
   public Map<String, V> getAll(Collection<String> ids, Duration timeout, IdComputation<V> c) {
-    return bulk.fetch(ids, timeout, c).present(); // see BulkGet
+    return new BulkGet<>(this, ctx).fetch(ids, timeout, c).present();
   }
 
   @Override
   public Map<String, Optional<V>> findAll(
       Collection<String> ids, Duration timeout, IdComputation<V> computation) {
-    return bulk.fetch(ids, timeout, computation).found();
+    return new BulkGet<>(this, ctx).fetch(ids, timeout, computation).found();
   }
 
   @Override
@@ -284,19 +282,9 @@ public final class Engine<V> implements MemoLock<V> {
     return request(keys, timeout, start, deadline, computation, trigger, false);
   }
 
-  /**
-   * One caller's request of one id ({@link #get}'s, or a {@link BulkGet}'s per id), from {@code
-   * start} to {@code deadline} ({@link System#nanoTime()}); {@code knownMissing}: the caller has just
-   * read the value missing, so a flight it starts goes straight to the lock.
-   */
-  Optional<V> request(
-      ResourceKeys keys,
-      Duration timeout,
-      long start,
-      long deadline,
-      @Nullable Computation<V> computation,
-      @Nullable Trigger trigger,
-      boolean knownMissing) {
+  /** One request of one id, from start to deadline; knownMissing: see {@link Flight#begin}. */
+  Optional<V> request(ResourceKeys keys, Duration timeout, long start, long deadline,
+      @Nullable Computation<V> computation, @Nullable Trigger trigger, boolean knownMissing) {
     String id = keys.id;
     ensureOpen(id);
     boolean hit = false;
@@ -313,10 +301,8 @@ public final class Engine<V> implements MemoLock<V> {
           }
         }
         flight.join(deadline);
-        if (leader && knownMissing) {
-          flight.beginMissed();
-        } else if (leader) {
-          flight.begin(deadline);
+        if (leader) {
+          flight.begin(deadline, knownMissing);
         } else {
           ctx.counters.coalesced.increment();
         }

@@ -96,12 +96,14 @@ final class Flight<V> extends FlightRecord<V> {
    * ends even a blocking socket read at once; a platform thread's socket read ignores interrupts,
    * so there a stuck read ends at the client's socket timeout at the latest (waits for a permit or
    * a batch still end at the deadline).
+   *
+   * @param knownMissing the caller has just read the value missing (see {@link #readFirst})
    */
-  void begin(long callerDeadline) {
+  void begin(long callerDeadline, boolean knownMissing) {
     CallerDeadlines.Armed armed = ctx.shared.deadlines.arm(callerDeadline);
     boolean missed;
     try {
-      missed = readFirst(true, false);
+      missed = readFirst(true, knownMissing);
     } finally {
       armed.disarm();
     }
@@ -111,20 +113,11 @@ final class Flight<V> extends FlightRecord<V> {
   }
 
   /**
-   * Called by a first caller that has just read the value missing itself (a bulk get's shared
-   * read): no second read, the flight's thread goes straight to the lock.
-   */
-  void beginMissed() {
-    if (readFirst(false, true)) {
-      start(this::run);
-    }
-  }
-
-  /**
    * The first read of the flight.
    *
    * @param armed whether it runs under the caller's deadline (a timer interrupt means timeout)
-   * @param knownMissing whether the caller has just read the value missing (nothing is read)
+   * @param knownMissing the caller has just read the value missing itself (a bulk get's shared
+   *     read): nothing is read, the flight goes straight to the lock
    * @return {@code true} on a miss, when the flight goes on; {@code false} when it is complete
    */
   private boolean readFirst(boolean armed, boolean knownMissing) {
