@@ -1,7 +1,10 @@
 package io.memolock;
 
+import io.memolock.internal.BulkCalls;
 import io.memolock.spi.Storage;
 import java.time.Duration;
+import java.util.Collection;
+import java.util.Map;
 import java.util.Optional;
 import redis.clients.jedis.UnifiedJedis;
 
@@ -79,6 +82,66 @@ public interface MemoLock<V> extends AutoCloseable {
    * @throws MemoLockException as {@link #get} does, except {@link AbsentValueException}
    */
   Optional<V> find(String id, Duration timeout, Computation<V> computation);
+
+  /**
+   * Returns the values of several ids at once, as if by one {@link #get} per id, all of them
+   * concurrently, under one timeout for the whole call.
+   *
+   * <ul>
+   *   <li><b>The map</b> has one entry per distinct id, in the order of {@code ids} (an id given
+   *       twice is asked for, and computed, once); it is unmodifiable.
+   *   <li><b>Hits in one round trip:</b> the MemoLock built by {@link #builder} reads the cached
+   *       values together (one {@code MGET} on a standalone Redis with the Strings storage, per
+   *       slot on a cluster); storages that cannot read several values at once are read one id at
+   *       a time, concurrently.
+   *   <li><b>Each miss</b> is a {@code get} of its own: under that id's lock, coalesced with the
+   *       other callers of the id in this process and elsewhere, computed once across the fleet by
+   *       {@code computation} (told the id), waiters woken by the notification. The misses run
+   *       concurrently, so many cold ids take about one computation's time.
+   *   <li><b>Failures are per id:</b> when any id fails (its computation failed, it is absent, it
+   *       was still pending when {@code timeout} passed...), the call waits for the others, then
+   *       throws a {@link BulkGetException} with the failure of each failed id and the values of
+   *       the others.
+   *   <li><b>An interrupt</b> ends the whole call: every pending id is given up (as an interrupted
+   *       {@code get} gives up: a computation already running finishes and stores its value) and
+   *       nothing of the call is left running when it throws.
+   * </ul>
+   *
+   * <p>The default implementation runs one {@link #find} per id, concurrently on virtual threads.
+   *
+   * @param ids the resource ids, none null or empty; may be empty
+   * @param timeout how long the whole call may take at most, positive
+   * @param computation computes the value of an id this caller wins the lock of
+   * @return the value of each distinct id, in the order of {@code ids}
+   * @throws BulkGetException when one or more ids failed (each failure as {@link #get} would
+   *     throw it, {@link AbsentValueException} included)
+   * @throws MemoLockInterruptedException when the thread is interrupted (its flag is set again)
+   * @throws MemoLockClosedException when the MemoLock is closed at the call (closed during it,
+   *     each id still pending fails with one, in a {@link BulkGetException})
+   * @throws IllegalArgumentException for a null, empty or malformed id (naming its position) or a
+   *     non-positive timeout, before anything is sent to Redis
+   * @throws NullPointerException for a null argument
+   */
+  default Map<String, V> getAll(
+      Collection<String> ids, Duration timeout, IdComputation<V> computation) {
+    return BulkCalls.getEach(this, ids, timeout, computation);
+  }
+
+  /**
+   * Like {@link #getAll}, for resources that may not exist, as {@link #find} is to {@link #get}:
+   * an absent resource is an empty {@code Optional} in the map, not a failure.
+   *
+   * @param ids the resource ids, none null or empty; may be empty
+   * @param timeout how long the whole call may take at most, positive
+   * @param computation computes the value, or {@link Computed#absent()}, of an id this caller
+   *     wins the lock of
+   * @return the value (or empty, if absent) of each distinct id, in the order of {@code ids}
+   * @throws MemoLockException as {@link #getAll} does, never with an {@link AbsentValueException}
+   */
+  default Map<String, Optional<V>> findAll(
+      Collection<String> ids, Duration timeout, IdComputation<V> computation) {
+    return BulkCalls.findEach(this, ids, timeout, computation);
+  }
 
   /**
    * Like {@link #get}, but the value is produced outside this process: the lock winner runs {@code

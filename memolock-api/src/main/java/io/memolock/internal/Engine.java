@@ -3,6 +3,7 @@ package io.memolock.internal;
 import io.memolock.AbsentValueException;
 import io.memolock.ComputationFailedException;
 import io.memolock.Computation;
+import io.memolock.IdComputation;
 import io.memolock.MemoLock;
 import io.memolock.MemoLockClosedException;
 import io.memolock.MemoLockException;
@@ -12,7 +13,9 @@ import io.memolock.Metrics;
 import io.memolock.Trigger;
 import io.memolock.spi.Storage;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
@@ -79,6 +82,17 @@ public final class Engine<V> implements MemoLock<V> {
   public Optional<V> find(String id, Duration timeout, Computation<V> computation) {
     Objects.requireNonNull(computation, "computation");
     return request(id, timeout, computation, null);
+  }
+
+  @Override
+  public Map<String, V> getAll(Collection<String> ids, Duration timeout, IdComputation<V> c) {
+    return new BulkGet<>(this, ctx).fetch(ids, timeout, c).present();
+  }
+
+  @Override
+  public Map<String, Optional<V>> findAll(
+      Collection<String> ids, Duration timeout, IdComputation<V> computation) {
+    return new BulkGet<>(this, ctx).fetch(ids, timeout, computation).found();
   }
 
   @Override
@@ -310,14 +324,18 @@ public final class Engine<V> implements MemoLock<V> {
 
   private Optional<V> request(
       String id, Duration timeout, @Nullable Computation<V> computation, @Nullable Trigger trigger) {
-    Objects.requireNonNull(timeout, "timeout");
-    if (timeout.isNegative() || timeout.isZero()) {
-      throw new IllegalArgumentException("timeout must be positive, was " + timeout);
-    }
+    BulkCalls.requirePositive(timeout);
     ResourceKeys keys = ctx.keys(id);
-    ensureOpen(id);
     long start = System.nanoTime();
     long deadline = start + Bytes.saturatedNanos(timeout);
+    return request(keys, timeout, start, deadline, computation, trigger, false);
+  }
+
+  /** One request of one id, from start to deadline; knownMissing: see {@link Flight#begin}. */
+  Optional<V> request(ResourceKeys keys, Duration timeout, long start, long deadline,
+      @Nullable Computation<V> computation, @Nullable Trigger trigger, boolean knownMissing) {
+    String id = keys.id;
+    ensureOpen(id);
     boolean hit = false;
     try {
       while (true) {
@@ -333,7 +351,7 @@ public final class Engine<V> implements MemoLock<V> {
         }
         flight.join(deadline);
         if (leader) {
-          flight.begin(deadline);
+          flight.begin(deadline, knownMissing);
         } else {
           ctx.counters.coalesced.increment();
         }
@@ -342,7 +360,8 @@ public final class Engine<V> implements MemoLock<V> {
           hit = flight.source == Flight.Source.HIT;
           return answer.get();
         }
-        // The flight ended for reasons of its own callers (all gone): start again.
+        // The flight ended for reasons of its own callers (all gone): start again, reading.
+        knownMissing = false;
       }
     } finally {
       // Every request counts once, whatever its end: a hit only when its first read served it.

@@ -100,12 +100,14 @@ final class Flight<V> extends FlightRecord<V> {
    * ends even a blocking socket read at once; a platform thread's socket read ignores interrupts,
    * so there a stuck read ends at the client's socket timeout at the latest (waits for a permit or
    * a batch still end at the deadline).
+   *
+   * @param knownMissing the caller has just read the value missing (see {@link #readFirst})
    */
-  void begin(long callerDeadline) {
+  void begin(long callerDeadline, boolean knownMissing) {
     CallerDeadlines.Armed armed = ctx.shared.deadlines.arm(callerDeadline);
     boolean missed;
     try {
-      missed = readFirst(true);
+      missed = readFirst(true, knownMissing);
     } finally {
       armed.disarm();
     }
@@ -118,12 +120,14 @@ final class Flight<V> extends FlightRecord<V> {
    * The first read of the flight.
    *
    * @param armed whether it runs under the caller's deadline (a timer interrupt means timeout)
+   * @param knownMissing the caller has just read the value missing itself (a bulk get's shared
+   *     read): nothing is read, the flight goes straight to the lock
    * @return {@code true} on a miss, when the flight goes on; {@code false} when it is complete
    */
-  private boolean readFirst(boolean armed) {
+  private boolean readFirst(boolean armed, boolean knownMissing) {
     V value;
     try {
-      value = ctx.read(keys);
+      value = knownMissing ? null : ctx.read(keys);
     } catch (Throwable t) {
       // Interrupted, by the caller or by its deadline: the leader's await tells which (its
       // interrupt flag, or its passed deadline); joiners with time left start again. A cluster

@@ -79,7 +79,7 @@ final class ResourceKeys {
     return List.of(value, n.lock(), n.failure());
   }
 
-  private static void validateId(String id) {
+  static void validateId(String id) {
     Objects.requireNonNull(id, "id");
     if (id.isEmpty()) {
       throw new IllegalArgumentException("id must not be empty");

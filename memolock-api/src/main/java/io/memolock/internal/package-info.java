@@ -83,6 +83,9 @@
  *       io.memolock.internal.SharedClient}); a batch or a pipeline takes one.
  *   <li>Hostile bytes break nothing: {@link io.memolock.internal.Commands#decoding}, the flight's
  *       re-read of an undecodable notification, the subscriber's guard around every listener.
+ *   <li>Bulk gets ({@code getAll}): hits in one {@code readAll}, each miss a request of its own,
+ *       all at once, failures per id, nothing left running: {@link io.memolock.internal.BulkGet}
+ *       over {@link io.memolock.internal.BulkCalls}.
  *   <li>Nothing swallowed silently: {@link io.memolock.internal.Incidents}.
  * </ul>
  *

@@ -47,8 +47,9 @@ public interface Storage<V> {
   }
 
   /**
-   * Reads several whole values in one round trip. Called only when {@link #readsInBatches()}, and
-   * only on a standalone client (the keys may lie in different cluster slots).
+   * Reads several whole values in one round trip. Called only when {@link #readsInBatches()}: on a
+   * standalone client with any keys, on a cluster client only with keys of one hash slot (a bulk
+   * get groups them so).
    *
    * @param redis the client
    * @param keys the value keys, at least one

@@ -8,6 +8,8 @@ import io.memolock.MemoLockInterruptedException;
 import io.memolock.internal.Engine;
 import io.memolock.internal.RateLimitedLog;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 import redis.clients.jedis.AbstractPipeline;
@@ -52,6 +54,35 @@ final class ComputationTimes<V> {
             Response<String> delta = beta > 0 ? p.get(keys.deltaKey(id)) : null;
             p.sync();
             return new long[] {pttl.get(), delta == null ? 0 : parseDelta(delta.get())};
+          }
+        });
+  }
+
+  /**
+   * As {@link #ttlAndDelta} for several ids, in one pipelined round trip (a bulk get's fills).
+   *
+   * @param ids the ids, at least one
+   * @return one {PTTL, computation time} pair per id, in order
+   */
+  long[][] ttlsAndDeltas(List<String> ids) {
+    return engine.command(
+        ids.get(0),
+        () -> {
+          try (AbstractPipeline p = engine.client().pipelined()) {
+            List<Response<Long>> pttls = new ArrayList<>(ids.size());
+            List<@Nullable Response<String>> deltas = new ArrayList<>(ids.size());
+            for (String id : ids) {
+              pttls.add(p.pttl(keys.valueKey(id)));
+              deltas.add(beta > 0 ? p.get(keys.deltaKey(id)) : null);
+            }
+            p.sync();
+            long[][] answers = new long[ids.size()][];
+            for (int i = 0; i < answers.length; i++) {
+              Response<String> delta = deltas.get(i);
+              answers[i] =
+                  new long[] {pttls.get(i).get(), delta == null ? 0 : parseDelta(delta.get())};
+            }
+            return answers;
           }
         });
   }

@@ -3,6 +3,7 @@ package io.memolock.local;
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.memolock.Computation;
 import io.memolock.Computed;
+import io.memolock.IdComputation;
 import io.memolock.MemoLockClosedException;
 import io.memolock.MemoLockException;
 import io.memolock.MemoLockInterruptedException;
@@ -13,6 +14,8 @@ import io.memolock.internal.Engine;
 import io.memolock.internal.RateLimitedLog;
 import io.memolock.spi.KeyScheme;
 import java.time.Duration;
+import java.util.Collection;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -50,6 +53,7 @@ final class LocalTierImpl<V> implements LocalTier<V> {
   private final ThreadFactory threads;
   private final NearCache<V> near;
   private final Tracker tracker;
+  private final NearBulk<V> bulk;
   private final Set<String> refreshing = ConcurrentHashMap.newKeySet();
   private volatile boolean closed;
 
@@ -81,6 +85,8 @@ final class LocalTierImpl<V> implements LocalTier<V> {
             threads,
             tag);
     tracker.start();
+    this.bulk =
+        new NearBulk<>(engine, keys, times, near, ticker, beta, misses, this::hit, () -> closed);
   }
 
   // ---------------------------------------------------------------- MemoLock
@@ -117,6 +123,19 @@ final class LocalTierImpl<V> implements LocalTier<V> {
             key,
             () -> engine.find(id, timeout, times.timed(id, computation)).orElse(null),
             computation));
+  }
+
+  /** {@inheritDoc} Near hits answer at once; the other ids are one bulk get of the wrapped one. */
+  @Override
+  public Map<String, V> getAll(Collection<String> ids, Duration timeout, IdComputation<V> c) {
+    return bulk.getAll(ids, timeout, c);
+  }
+
+  /** {@inheritDoc} As {@link #getAll}; absences are not kept near, as for {@link #find}. */
+  @Override
+  public Map<String, Optional<V>> findAll(
+      Collection<String> ids, Duration timeout, IdComputation<V> c) {
+    return bulk.findAll(ids, timeout, c);
   }
 
   /** {@inheritDoc} Partial reads always go to Redis: the near cache holds whole values. */

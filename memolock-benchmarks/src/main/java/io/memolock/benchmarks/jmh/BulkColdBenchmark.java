@@ -1,0 +1,97 @@
+package io.memolock.benchmarks.jmh;
+
+import io.memolock.Computed;
+import io.memolock.MemoLock;
+import io.memolock.benchmarks.BenchRedis;
+import io.memolock.redis.strings.StringStorage;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+import redis.clients.jedis.RedisClient;
+
+/**
+ * {@code getAll} of {@link #ids} cold ids, each computed in {@link #computeMillis} ms, against one
+ * cold {@code get} with the same computation (the floor: one computation's time) in the same run.
+ * Single shot: every invocation asks for ids nobody has asked for before (target: {@code
+ * getAll} in about one computation's time, not {@code ids} of them).
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.SingleShotTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Warmup(iterations = 3)
+@Measurement(iterations = 10)
+public class BulkColdBenchmark {
+  private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+  /** How many cold ids one {@code getAll} asks for. */
+  @Param({"100"})
+  public int ids;
+
+  /** How long each computation takes. */
+  @Param({"50"})
+  public long computeMillis;
+
+  private BenchRedis redis;
+  private RedisClient client;
+  private MemoLock<String> memoLock;
+  private long round;
+  private List<String> cold;
+
+  /** Starts (or finds) Redis. */
+  @Setup(Level.Trial)
+  public void setUp() {
+    redis = BenchRedis.obtain();
+    client = RedisClient.create(redis.host(), redis.port());
+    memoLock = MemoLock.builder(client, StringStorage.utf8()).tag("jmh-cold").build();
+  }
+
+  /** Fresh ids for every invocation. */
+  @Setup(Level.Invocation)
+  public void freshIds() {
+    round++;
+    cold = new ArrayList<>(ids);
+    for (int i = 0; i < ids; i++) {
+      cold.add("r" + round + "-" + i);
+    }
+  }
+
+  /** Stops what setUp started. */
+  @TearDown(Level.Trial)
+  public void tearDown() {
+    memoLock.close();
+    client.close();
+    redis.stop();
+  }
+
+  private Computed<String> compute(String id) throws InterruptedException {
+    Thread.sleep(computeMillis);
+    return Computed.of("v-" + id, Duration.ofMinutes(1));
+  }
+
+  /** @return every cold id's value, computed concurrently */
+  @Benchmark
+  public Map<String, String> getAllCold() {
+    return memoLock.getAll(cold, TIMEOUT, (id, lease) -> compute(id));
+  }
+
+  /** @return one cold id's value: the floor */
+  @Benchmark
+  public String oneColdGet() {
+    String id = cold.get(0);
+    return memoLock.get(id, TIMEOUT, lease -> compute(id));
+  }
+}
