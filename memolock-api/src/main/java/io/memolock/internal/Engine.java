@@ -174,10 +174,7 @@ public final class Engine<V> implements MemoLock<V> {
     return ctx.batcher == null ? 0 : ctx.batcher.batched.sum();
   }
 
-  /**
-   * @return commands of this client (every MemoLock on it) that shared a pipelined round trip
-   *     with others
-   */
+  /** @return commands of this client (all its MemoLocks) that shared a pipelined round trip */
   public long pipelinedCommands() {
     return ctx.pipelined == null ? 0 : ctx.pipelined.pipelinedCommands();
   }
@@ -188,19 +185,12 @@ public final class Engine<V> implements MemoLock<V> {
   }
 
   /**
-   * For tests that must act only once a flight has settled into a state (say, waiting with nothing
-   * left to handle).
-   *
-   * @return the state of this id's flight ({@code "WAITING"}, ...), with {@code " +events"} when
-   *     events are queued for it, or {@code null} when no flight is in progress
+   * @return the state of this id's flight ({@code "WAITING"}, ...), with {@code " +events"} while
+   *     events are queued for it, or null (for tests that must wait until a flight settled)
    */
   public @Nullable String flightState(String id) {
     Flight<V> flight = ctx.flights.get(id);
-    if (flight == null) {
-      return null;
-    }
-    var queue = flight.events;
-    return flight.state.name() + (queue == null || queue.isEmpty() ? "" : " +events");
+    return flight == null ? null : flight.describe();
   }
 
   /** @return channels the shared subscriber holds state for (for tests of cleanup paths) */
@@ -223,10 +213,7 @@ public final class Engine<V> implements MemoLock<V> {
     return ctx.shared.channels.messages();
   }
 
-  /**
-   * @return notifications among them that arrived on a channel with no local listener (for
-   *     benchmarks of the Pub/Sub fan-out: 0 when an instance hears only the keys it waits on)
-   */
+  /** @return notifications received on a channel with no local listener (see MessageCounts) */
   public long strayNotifications() {
     return ctx.shared.channels.strayMessages();
   }
@@ -369,11 +356,7 @@ public final class Engine<V> implements MemoLock<V> {
     }
   }
 
-  /**
-   * Waits for the flight with this caller's own timeout.
-   *
-   * @return the answer, or empty when the caller must start again (a new flight)
-   */
+  /** Waits for the flight with this caller's own timeout: the answer, or empty to start again. */
   private Optional<Optional<V>> await(
       Flight<V> flight, String id, Duration timeout, long start, long deadline) {
     FlightResult<V> result;

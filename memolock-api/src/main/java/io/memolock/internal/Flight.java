@@ -315,11 +315,7 @@ final class Flight<V> extends FlightRecord<V> {
     }
   }
 
-  /**
-   * Handles one event while waiting.
-   *
-   * @return {@code true} when the flight is over
-   */
+  /** Handles one event while waiting: {@code true} when the flight is over. */
   private boolean handle(FlightEvent event) {
     return switch (event) {
       case FlightEvent.Resync r -> false;

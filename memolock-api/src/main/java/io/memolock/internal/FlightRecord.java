@@ -246,4 +246,10 @@ abstract class FlightRecord<V> implements Subscriber.Listener {
       ctx.counters.incidents.report(Incidents.Kind.RELEASE, ctx.tag, id, e);
     }
   }
+
+  /** @return the state's name, with {@code " +events"} while events are queued (for tests) */
+  String describe() {
+    ConcurrentLinkedQueue<FlightEvent> queue = events;
+    return state.name() + (queue == null || queue.isEmpty() ? "" : " +events");
+  }
 }

@@ -84,10 +84,7 @@ final class ShardedSubscriber implements Channels {
   private final Thread topology;
   private boolean closed;
 
-  /**
-   * @param cluster the client
-   * @param slots the client's slot map, shared with its pipelines and holder route
-   */
+  /** @param slots the client's slot map, shared with its pipelines and holder route */
   ShardedSubscriber(RedisClusterClient cluster, ClusterSlots slots) {
     this.cluster = cluster;
     this.slots = slots;
