@@ -1,6 +1,10 @@
 package io.memolock.internal;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
@@ -10,6 +14,7 @@ import redis.clients.jedis.ConnectionPool;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Protocol;
 import redis.clients.jedis.exceptions.JedisConnectionException;
+import redis.clients.jedis.util.JedisClusterCRC16;
 
 /**
  * One sharded Pub/Sub connection to one cluster primary ({@code SSUBSCRIBE}), for the per-node
@@ -73,14 +78,40 @@ final class ShardConnection extends BinaryJedisShardedPubSub implements PubSubCo
     throw new JedisConnectionException(node + " serves no hash slot (a replica now?)");
   }
 
+  /**
+   * Subscribes in one {@code SSUBSCRIBE} per hash slot: a node refuses one naming channels of two
+   * slots ({@code CROSSSLOT}), and the subscriber hands over every channel pending for this node at
+   * once (on a reconnect, all of them).
+   */
   @Override
   public void add(byte[][] channels) {
-    ssubscribe(channels);
+    for (byte[][] sameSlot : bySlot(channels)) {
+      ssubscribe(sameSlot);
+    }
   }
 
+  /** Unsubscribes in one {@code SUNSUBSCRIBE} per hash slot, as {@link #add} subscribes. */
   @Override
   public void remove(byte[][] channels) {
-    sunsubscribe(channels);
+    for (byte[][] sameSlot : bySlot(channels)) {
+      sunsubscribe(sameSlot);
+    }
+  }
+
+  /** @return the channels grouped by hash slot, in the order each slot first appears */
+  static List<byte[][]> bySlot(byte[][] channels) {
+    if (channels.length <= 1) {
+      return List.of(channels);
+    }
+    Map<Integer, List<byte[]>> groups = new LinkedHashMap<>();
+    for (byte[] channel : channels) {
+      groups.computeIfAbsent(JedisClusterCRC16.getSlot(channel), s -> new ArrayList<>()).add(channel);
+    }
+    List<byte[][]> out = new ArrayList<>(groups.size());
+    for (List<byte[]> group : groups.values()) {
+      out.add(group.toArray(new byte[0][]));
+    }
+    return out;
   }
 
   @Override
