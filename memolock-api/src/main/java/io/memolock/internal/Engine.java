@@ -55,7 +55,7 @@ public final class Engine<V> implements MemoLock<V> {
     Protocol protocol =
         redis instanceof RedisClusterClient cluster
             ? new ShardedProtocol(
-                commandsOn, cluster, shared.channels, storage.writeScript(), lockMs)
+                commandsOn, cluster, shared.channels, shared::permits, storage.writeScript(), lockMs)
             : new ClassicProtocol(commandsOn, shared.channels, false, storage.writeScript(), lockMs);
     this.ctx =
         new EngineContext<>(

@@ -101,7 +101,7 @@ final class ShardConnection extends BinaryJedisShardedPubSub implements PubSubCo
   /** @return the channels grouped by hash slot, in the order each slot first appears */
   static List<byte[][]> bySlot(byte[][] channels) {
     if (channels.length <= 1) {
-      return List.of(channels);
+      return List.<byte[][]>of(channels);
     }
     Map<Integer, List<byte[]>> groups = new LinkedHashMap<>();
     for (byte[] channel : channels) {

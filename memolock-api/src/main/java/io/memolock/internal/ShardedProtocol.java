@@ -2,8 +2,10 @@ package io.memolock.internal;
 
 import io.memolock.spi.Storage;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
+import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.RedisClusterClient;
 import redis.clients.jedis.UnifiedJedis;
 
@@ -34,6 +36,7 @@ final class ShardedProtocol implements Protocol {
    * @param cluster the cluster client itself, whose slot owners the holder's scripts go to (never
    *     through the pipelines: their fallback after a dead connection is the client's retries)
    * @param subscriber the client's sharded subscriber
+   * @param permits each primary's bound on concurrent commands
    * @param storageWriteFragment the storage's write script fragment
    * @param lockTimeoutMs the lock timeout
    */
@@ -41,13 +44,14 @@ final class ShardedProtocol implements Protocol {
       UnifiedJedis commands,
       RedisClusterClient cluster,
       Channels subscriber,
+      Function<HostAndPort, Semaphore> permits,
       String storageWriteFragment,
       long lockTimeoutMs) {
     this.scripts =
         new ClassicProtocol(commands, subscriber, true, storageWriteFragment, lockTimeoutMs);
     this.subscriber = subscriber;
     this.holderRoute =
-        subscriber instanceof ShardedSubscriber s ? new SlotOwnerRoute(cluster, s.slots()) : null;
+        subscriber instanceof ShardedSubscriber s ? new SlotOwnerRoute(cluster, s.slots(), permits) : null;
   }
 
   /**

@@ -1,6 +1,7 @@
 package io.memolock.internal;
 
 import java.util.List;
+import java.util.concurrent.Semaphore;
 import java.util.function.Function;
 import redis.clients.jedis.Connection;
 import redis.clients.jedis.ConnectionPool;
@@ -39,10 +40,19 @@ final class SlotOwnerRoute {
 
   private final RedisClusterClient cluster;
   private final ClusterSlots slots;
+  private final Function<HostAndPort, Semaphore> permits;
 
-  SlotOwnerRoute(RedisClusterClient cluster, ClusterSlots slots) {
+  /**
+   * @param permits the node's bound on concurrent commands (its pool's size: see {@link
+   *     SharedClient#permits}), held around each script, so that the holders of many ids never
+   *     wait in the node's pool for a connection (a pool borrow has no deadline of its own; seen on
+   *     the test cluster: 60 holders' stores on pools of 8 stuck in the pool's create for minutes)
+   */
+  SlotOwnerRoute(
+      RedisClusterClient cluster, ClusterSlots slots, Function<HostAndPort, Semaphore> permits) {
     this.cluster = cluster;
     this.slots = slots;
+    this.permits = permits;
   }
 
   /**
@@ -64,6 +74,13 @@ final class SlotOwnerRoute {
         reload(none);
         throw none;
       }
+      Semaphore permit = permits.apply(node);
+      try {
+        permit.acquire();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new JedisConnectionException("interrupted waiting for a connection to " + node, e);
+      }
       try (OneNode one = new OneNode(connection(node), asking)) {
         return script.apply(one);
       } catch (JedisMovedDataException moved) {
@@ -82,6 +99,8 @@ final class SlotOwnerRoute {
       } catch (JedisConnectionException down) {
         reload(down);
         throw down;
+      } finally {
+        permit.release();
       }
     }
   }

@@ -39,6 +39,11 @@ final class ComputationTimes<V> {
     this.failures = failures;
   }
 
+  /** @return where failed commands beside a near miss are counted and logged (hintFailures) */
+  RateLimitedLog failures() {
+    return failures;
+  }
+
   /**
    * One pipelined round trip: the value's PTTL and its recorded computation time.
    *

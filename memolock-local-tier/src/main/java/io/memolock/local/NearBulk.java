@@ -35,7 +35,6 @@ import org.jspecify.annotations.Nullable;
  * @param <V> the value type
  */
 final class NearBulk<V> {
-  private static final System.Logger LOG = System.getLogger(NearBulk.class.getName());
 
   /** The tier's near hit of one id ({@code LocalTierImpl.hit}): the value, or null for a miss. */
   @FunctionalInterface
@@ -199,10 +198,16 @@ final class NearBulk<V> {
       ttlsAndDeltas = times.ttlsAndDeltas(kept);
     } catch (MemoLockException e) {
       // Not kept near; the callers have their values (an interrupt stays flagged).
-      LOG.log(
-          System.Logger.Level.WARNING,
-          "MemoLock " + engine.tag() + ": could not read the TTLs for near copies of " + kept
-              + ": " + e);
+      times
+          .failures()
+          .report(
+              () ->
+                  "MemoLock "
+                      + engine.tag()
+                      + ": could not read the TTLs for near copies of "
+                      + kept
+                      + ": "
+                      + e);
       return;
     }
     for (int i = 0; i < kept.size(); i++) {
