@@ -178,6 +178,10 @@ class CoreProtocolTest extends RedisFixture {
           executor.submit(
               () -> lock.get("w", Duration.ofSeconds(5), l -> Computed.of("must not run")));
       Leftovers.awaitSubscribers(redis, "ext/notif:w", 1);
+      // Its re-check after subscribing done, only the notification can serve it.
+      Leftovers.await(
+          "w waits",
+          () -> "WAITING".equals(((io.memolock.internal.Engine<?>) lock).flightState("w")));
       producer.put("w", "from producer", Duration.ofSeconds(10));
       assertEquals("from producer", waiter.get(5, TimeUnit.SECONDS));
     }

@@ -143,6 +143,8 @@ class HostileBytesTest extends RedisFixture {
     try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
       Future<String> waiting = threads.submit(() -> waiter.get("w", TIMEOUT, l -> Computed.of("no")));
       Leftovers.awaitSubscribers(redis, "query/notif:w", 1);
+      // Its re-check after subscribing done, only the notification can serve it.
+      Leftovers.await("w waits", () -> "WAITING".equals(((Engine<?>) waiter).flightState("w")));
       redis.set("query:w", "served");
       redis.publish("query/notif:w", "served");
       assertEquals("served", waiting.get(10, TimeUnit.SECONDS));

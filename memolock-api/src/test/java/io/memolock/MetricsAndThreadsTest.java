@@ -46,7 +46,11 @@ class MetricsAndThreadsTest extends RedisFixture {
         waiters.add(executor.submit(() -> b.get("two", Duration.ofSeconds(5), l -> Computed.of("x"))));
       }
       Leftovers.awaitSubscribers(redis, "m/notif:two", 1);
-      Thread.sleep(20);
+      // Its re-check after subscribing done, only the notification can serve it.
+      Leftovers.await(
+          "two waits",
+          () -> "WAITING".equals(((io.memolock.internal.Engine<?>) b).flightState("two")));
+      Thread.sleep(20); // so that the wait time recorded below is at least 20 ms
       finish.countDown();
       assertEquals("2", holder.get());
       for (Future<String> w : waiters) {
