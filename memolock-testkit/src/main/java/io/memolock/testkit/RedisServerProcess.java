@@ -108,12 +108,28 @@ public final class RedisServerProcess implements AutoCloseable {
    * @throws UncheckedIOException if its directory or port cannot be prepared
    */
   public static RedisServerProcess start(Path binary, List<String> extraConfig) {
+    List<String> lines = List.copyOf(extraConfig);
+    return start(binary, () -> lines);
+  }
+
+  /**
+   * As {@link #start(Path, List)}, with the extra configuration made again for every attempt: a
+   * line that names a port of its own (a cluster node's {@code cluster-port}) gets a fresh one when
+   * the attempt before failed because a port was taken.
+   *
+   * @param binary a {@code redis-server} executable
+   * @param extraConfig makes the configuration lines, one directive each, once per attempt
+   * @return the running server
+   * @throws IllegalStateException if it does not start or answer in time (the message has its log)
+   * @throws UncheckedIOException if its directory or port cannot be prepared
+   */
+  public static RedisServerProcess start(Path binary, ConfigLines extraConfig) {
     RuntimeException last = null;
     for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
       RedisServerProcess server;
       try {
         server = new RedisServerProcess(
-                binary, freePort(), Files.createTempDirectory("memolock-redis-"), extraConfig);
+                binary, freePort(), Files.createTempDirectory("memolock-redis-"), extraConfig.make());
       } catch (IOException e) {
         throw new UncheckedIOException("cannot prepare a redis-server run", e);
       }
@@ -138,6 +154,16 @@ public final class RedisServerProcess implements AutoCloseable {
       }
     }
     throw last;
+  }
+
+  /** Makes a server's extra configuration lines; may choose free ports, hence the exception. */
+  @FunctionalInterface
+  public interface ConfigLines {
+    /**
+     * @return configuration lines, one directive each
+     * @throws IOException if a port or file it needs cannot be prepared
+     */
+    List<String> make() throws IOException;
   }
 
   /** @return the host it listens on, {@code 127.0.0.1} */

@@ -102,7 +102,7 @@ public final class TestRedisCluster {
     try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
       List<Future<RedisServerProcess>> futures = new ArrayList<>();
       for (int i = 0; i < 6; i++) {
-        futures.add(threads.submit(() -> RedisServerProcess.start(server, clusterConfig())));
+        futures.add(threads.submit(() -> RedisServerProcess.start(server, TestRedisCluster::clusterConfig)));
       }
       for (Future<RedisServerProcess> f : futures) {
         started.add(f.get(60, TimeUnit.SECONDS));
