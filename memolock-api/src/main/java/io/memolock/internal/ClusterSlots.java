@@ -20,13 +20,14 @@ import redis.clients.jedis.exceptions.JedisException;
  * pool) of the first node that answers. Reads are lock-free (an immutable snapshot in a volatile
  * field); loads run on the caller's thread. Thread-safe.
  */
-final class ClusterSlots {
+public final class ClusterSlots {
   private record Snapshot(HostAndPort[] owners, Set<HostAndPort> primaries) {}
 
   private final RedisClusterClient cluster;
   private volatile @Nullable Snapshot snapshot;
 
-  ClusterSlots(RedisClusterClient cluster) {
+  /** @param cluster the client whose nodes are asked */
+  public ClusterSlots(RedisClusterClient cluster) {
     this.cluster = cluster;
   }
 
@@ -35,13 +36,35 @@ final class ClusterSlots {
    * @return its primary as last loaded (loading once if nothing was), or null if none serves it
    * @throws JedisException if nothing was loaded yet and no node answers
    */
-  @Nullable HostAndPort owner(int slot) {
+  public @Nullable HostAndPort owner(int slot) {
     Snapshot s = snapshot;
     if (s == null) {
       load();
       s = snapshot;
     }
     return s == null ? null : s.owners()[slot];
+  }
+
+  /** @return the nodes that served a slot at the last load (empty before the first) */
+  public Set<HostAndPort> primaries() {
+    Snapshot s = snapshot;
+    return s == null ? Set.of() : s.primaries();
+  }
+
+  /**
+   * @param node a primary of the last load
+   * @return a hash slot it served at the last load, or -1 if none
+   */
+  public int firstSlotOf(HostAndPort node) {
+    Snapshot s = snapshot;
+    if (s != null) {
+      for (int slot = 0; slot < s.owners().length; slot++) {
+        if (node.equals(s.owners()[slot])) {
+          return slot;
+        }
+      }
+    }
+    return -1;
   }
 
   /** @return whether the node served a slot at the last load */
@@ -55,7 +78,7 @@ final class ClusterSlots {
    *
    * @throws JedisException if none does
    */
-  void load() {
+  public void load() {
     JedisException last = null;
     for (Map.Entry<String, ConnectionPool> node : cluster.getClusterNodes().entrySet()) {
       try (Connection c = SubscriberConnection.dedicatedConnection(node.getValue())) {

@@ -7,7 +7,7 @@ import redis.clients.jedis.util.JedisClusterCRC16;
  * channel carries one of its node's slots in a hash tag, so that {@code SSUBSCRIBE} to it is
  * accepted by that node. The table is made once per JVM on first use (about 10 ms). Thread-safe.
  */
-final class SlotTags {
+public final class SlotTags {
   static final int SLOTS = 16384;
 
   private SlotTags() {}
@@ -34,7 +34,7 @@ final class SlotTags {
    * @param slot a hash slot, 0 to 16383
    * @return a text whose slot it is
    */
-  static String forSlot(int slot) {
+  public static String forSlot(int slot) {
     return Table.TAGS[slot];
   }
 }

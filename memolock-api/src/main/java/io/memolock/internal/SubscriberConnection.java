@@ -27,7 +27,7 @@ import redis.clients.jedis.exceptions.JedisException;
  * enters subscribe mode; the reply gives its client id (see {@code
  * Subscriber.ConnectionListener}).
  */
-final class SubscriberConnection extends BinaryJedisPubSub implements PubSubConnection {
+public final class SubscriberConnection extends BinaryJedisPubSub implements PubSubConnection {
 
   private final UnifiedJedis redis;
   private final String control;
@@ -119,7 +119,7 @@ final class SubscriberConnection extends BinaryJedisPubSub implements PubSubConn
   }
 
   /** A new connection made by a pool's factory (configured as its connections are), not pooled. */
-  static Connection dedicatedConnection(redis.clients.jedis.util.Pool<Connection> pool) {
+  public static Connection dedicatedConnection(redis.clients.jedis.util.Pool<Connection> pool) {
     try {
       return pool.getFactory().makeObject().getObject();
     } catch (JedisException e) {
@@ -130,7 +130,7 @@ final class SubscriberConnection extends BinaryJedisPubSub implements PubSubConn
   }
 
   /** Switches the connection to RESP2 and returns its client id, or -1 if the server refused. */
-  static long helloResp2(Connection c) {
+  public static long helloResp2(Connection c) {
     try {
       c.sendCommand(Protocol.Command.HELLO, "2");
       List<Object> reply = c.getObjectMultiBulkReply();

@@ -7,6 +7,7 @@ import java.util.Objects;
 import java.util.concurrent.ThreadFactory;
 import org.jspecify.annotations.Nullable;
 import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.RedisClusterClient;
 
 /**
  * Builds a {@link LocalTier}. Each option is validated when set and may be set once. Not
@@ -17,6 +18,7 @@ public final class LocalTierBuilder {
   private double refreshBeta = Double.NaN;
   private @Nullable Ticker ticker;
   private @Nullable ThreadFactory threadFactory;
+  private long topologyRecheckMs = ClusterTracker.RECHECK_MS;
 
   LocalTierBuilder() {}
 
@@ -49,7 +51,9 @@ public final class LocalTierBuilder {
    * the tag {@code T/xfetch} (with the classic scheme: {@code T/xfetch:I} for value {@code T:I}),
    * as whole milliseconds in decimal text, with the value's TTL. The value, lock and channel layout
    * that the Go and C# implementations share is unchanged; they ignore this key (so do not use
-   * {@code T/xfetch} as a tag of its own). With beta 0 the key is neither written nor read.
+   * {@code T/xfetch} as a tag of its own). On a {@code RedisClusterClient} the key is the value key
+   * followed by {@code /xfetch} (with the cluster scheme: {@code {T:I}/xfetch}), in the value's hash
+   * slot. With beta 0 the key is neither written nor read.
    *
    * @param beta finite, at least 0; default 1
    * @return this builder
@@ -100,17 +104,26 @@ public final class LocalTierBuilder {
   }
 
   /**
+   * For tests: how often a cluster tier looks at the topology without an event (default {@value
+   * ClusterTracker#RECHECK_MS} ms). Not API.
+   */
+  LocalTierBuilder topologyRecheck(java.time.Duration every) {
+    this.topologyRecheckMs = every.toMillis();
+    return this;
+  }
+
+  /**
    * Puts a near cache in front of {@code memoLock}. The tier takes it over: closing the tier closes
    * it, and it should not be used directly any more (its writes would still invalidate the near
    * cache, but its reads would bypass it).
    *
-   * @param memoLock a MemoLock built by {@link MemoLock#builder} on a {@code RedisClient}
+   * @param memoLock a MemoLock built by {@link MemoLock#builder} on a {@code RedisClient} or a
+   *     {@code RedisClusterClient} (then the tier tracks every primary: see {@link LocalTier})
    * @param <V> the value type
    * @return the tier; it starts serving from the near cache once its invalidation stream is up
    *     (within a round trip or two), and goes to Redis until then
    * @throws IllegalArgumentException if {@code memoLock} was not built by {@link MemoLock#builder},
-   *     or its client is not a {@code RedisClient} (server-assisted invalidation over a cluster is
-   *     not supported)
+   *     or its client is neither a {@code RedisClient} nor a {@code RedisClusterClient}
    */
   public <V> LocalTier<V> wrap(MemoLock<V> memoLock) {
     Objects.requireNonNull(memoLock, "memoLock");
@@ -119,10 +132,11 @@ public final class LocalTierBuilder {
           "the local tier wraps a MemoLock built by MemoLock.builder, not a "
               + memoLock.getClass().getName());
     }
-    if (!(engine.client() instanceof RedisClient)) {
+    if (!(engine.client() instanceof RedisClient)
+        && !(engine.client() instanceof RedisClusterClient)) {
       throw new IllegalArgumentException(
-          "the local tier needs a RedisClient (a standalone Redis): server-assisted invalidation"
-              + " over "
+          "the local tier needs a RedisClient or a RedisClusterClient: server-assisted"
+              + " invalidation over "
               + engine.client().getClass().getSimpleName()
               + " is not supported");
     }
@@ -134,6 +148,7 @@ public final class LocalTierBuilder {
         ticker != null ? ticker : Ticker.systemTicker(),
         threadFactory != null
             ? threadFactory
-            : Thread.ofVirtual().name("memolock-local-" + tag + "-", 0).factory());
+            : Thread.ofVirtual().name("memolock-local-" + tag + "-", 0).factory(),
+        topologyRecheckMs);
   }
 }

@@ -28,6 +28,7 @@ import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.RedisClusterClient;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.params.SetParams;
 
@@ -52,7 +53,7 @@ final class LocalTierImpl<V> implements LocalTier<V> {
   private final Ticker ticker;
   private final ThreadFactory threads;
   private final NearCache<V> near;
-  private final Tracker tracker;
+  private final InvalidationStream stream;
   private final NearBulk<V> bulk;
   private final Set<String> refreshing = ConcurrentHashMap.newKeySet();
   private volatile boolean closed;
@@ -66,25 +67,35 @@ final class LocalTierImpl<V> implements LocalTier<V> {
   private final RateLimitedLog hintFailures = new RateLimitedLog();
 
   LocalTierImpl(
-      Engine<V> engine, long maximumSize, double beta, Ticker ticker, ThreadFactory threads) {
+      Engine<V> engine,
+      long maximumSize,
+      double beta,
+      Ticker ticker,
+      ThreadFactory threads,
+      long topologyRecheckMs) {
     this.engine = engine;
     this.tag = engine.tag();
-    this.keys = new NearKeys(engine.settings().keyScheme(), tag);
+    boolean onCluster = engine.client() instanceof RedisClusterClient;
+    this.keys = new NearKeys(engine.settings().keyScheme(), tag, onCluster);
     this.beta = beta;
     this.times = new ComputationTimes<>(engine, keys, beta, ticker, hintFailures);
     this.ticker = ticker;
     this.threads = threads;
     this.near = new NearCache<>(maximumSize, ticker);
-    this.tracker =
-        new Tracker(
-            engine.subscriber(),
-            ((RedisClient) engine.client()).getPool().getFactory(),
-            keys.prefix(),
-            keys::nearKeyOf,
-            near,
-            threads,
-            tag);
-    tracker.start();
+    this.stream =
+        onCluster
+            ? new ClusterTracker(
+                (RedisClusterClient) engine.client(), keys.prefix(), keys::nearKeyOf, near, threads,
+                tag, topologyRecheckMs)
+            : new Tracker(
+                engine.subscriber(),
+                ((RedisClient) engine.client()).getPool().getFactory(),
+                keys.prefix(),
+                keys::nearKeyOf,
+                near,
+                threads,
+                tag);
+    stream.start();
     this.bulk =
         new NearBulk<>(engine, keys, times, near, ticker, beta, misses, this::hit, () -> closed);
   }
@@ -219,7 +230,7 @@ final class LocalTierImpl<V> implements LocalTier<V> {
     }
     closed = true;
     try {
-      tracker.close();
+      stream.close();
     } finally {
       engine.close();
     }
@@ -227,8 +238,13 @@ final class LocalTierImpl<V> implements LocalTier<V> {
 
   // ---------------------------------------------------------------- for tests
 
+  /** @return the invalidation stream, for tests */
+  InvalidationStream stream() {
+    return stream;
+  }
+
   Tracker tracker() {
-    return tracker;
+    return (Tracker) stream;
   }
 
   String prefix() {

@@ -16,9 +16,16 @@ final class NearKeys {
   private final String prefix;
   /** Whether every value key is {@code prefix + id}: then the near cache is keyed by id. */
   private final boolean prefixPlusId;
+  /** Whether the computation time's key is the value key plus a suffix (in its hash slot). */
+  private final boolean deltaInValueSlot;
 
-  NearKeys(KeyScheme keyScheme, String tag) {
+  /**
+   * @param deltaInValueSlot on a Redis Cluster: the computation time's key is {@code <value
+   *     key>/xfetch}, which holds the value key's hash tag and so falls in its slot
+   */
+  NearKeys(KeyScheme keyScheme, String tag, boolean deltaInValueSlot) {
     this.tag = tag;
+    this.deltaInValueSlot = deltaInValueSlot;
     this.keyScheme = keyScheme;
     this.prefix = commonPrefix(keyScheme, tag);
     this.prefixPlusId = isPrefixPlusId(keyScheme, tag, prefix);
@@ -53,6 +60,9 @@ final class NearKeys {
 
   /** @return the Redis key of the id's recorded computation time, for early refresh */
   String deltaKey(String id) {
+    if (deltaInValueSlot) {
+      return valueKey(id) + "/xfetch";
+    }
     return keyScheme.keys(tag + "/xfetch", id).value();
   }
 

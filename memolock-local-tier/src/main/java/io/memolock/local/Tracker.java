@@ -36,7 +36,8 @@ import redis.clients.jedis.Protocol;
  * <p>Thread-safe. Connection work runs on the tracker's own thread; callbacks from the subscriber
  * only record state and enqueue events.
  */
-final class Tracker implements Subscriber.ConnectionListener, Subscriber.Listener {
+final class Tracker
+    implements InvalidationStream, Subscriber.ConnectionListener, Subscriber.Listener {
   static final String CHANNEL = "__redis__:invalidate";
   private static final long MIN_BACKOFF_MS = 20;
   private static final long MAX_BACKOFF_MS = 2_000;
@@ -92,13 +93,15 @@ final class Tracker implements Subscriber.ConnectionListener, Subscriber.Listene
     this.thread = threads.newThread(this::run);
   }
 
-  void start() {
+  @Override
+  public void start() {
     subscriber.listen(List.of(CHANNEL), this);
     thread.start();
     subscriber.addConnectionListener(this);
   }
 
-  void close() {
+  @Override
+  public void close() {
     lock.lock();
     try {
       closed = true;
@@ -136,7 +139,8 @@ final class Tracker implements Subscriber.ConnectionListener, Subscriber.Listene
     }
   }
 
-  @Nullable Exception lastError() {
+  @Override
+  public @Nullable Exception lastError() {
     return lastError;
   }
 

@@ -130,6 +130,19 @@ public final class TestRedisCluster {
         "cluster-port " + RedisServerProcess.freePort());
   }
 
+  /**
+   * @param args a command and its arguments, run in a separate {@code redis-cli -c} process (it
+   *     follows redirections), as a foreign writer would
+   * @return what redis-cli printed, trimmed
+   */
+  public String cli(String... args) {
+    Path cli = RedisBinaries.findOnPath("redis-cli").orElseThrow();
+    List<String> command = new ArrayList<>(
+        List.of(cli.toString(), "-c", "-h", "127.0.0.1", "-p", Integer.toString(primaries().get(0))));
+    command.addAll(List.of(args));
+    return run(command).trim();
+  }
+
   /** @return a new {@code RedisClusterClient} seeded with every node; the caller closes it */
   public RedisClusterClient newClient() {
     Set<HostAndPort> seeds = new LinkedHashSet<>();
@@ -366,7 +379,7 @@ public final class TestRedisCluster {
     return Integer.parseInt(hostPort.substring(hostPort.lastIndexOf(':') + 1));
   }
 
-  private static void run(List<String> command) {
+  private static String run(List<String> command) {
     try {
       Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
       p.getOutputStream().close();
@@ -375,6 +388,7 @@ public final class TestRedisCluster {
         throw new IllegalStateException(
             String.join(" ", command) + " failed:\n" + new String(out, StandardCharsets.UTF_8));
       }
+      return new String(out, StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot run " + command.get(0), e);
     } catch (InterruptedException e) {

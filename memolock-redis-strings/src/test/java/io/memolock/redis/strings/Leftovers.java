@@ -15,6 +15,16 @@ final class Leftovers {
     RedisProbes.awaitSubscribers(redis, channel, count);
   }
 
+  /**
+   * Waits until the caller of {@code id} waits: its re-check after subscribing is done, so what
+   * happens next reaches it as a notification (a re-check after a failed holder released its lock,
+   * with no failure TTL, would rightly compute instead).
+   */
+  static void awaitWaiting(io.memolock.MemoLock<?> lock, String id) {
+    io.memolock.internal.Engine<?> engine = (io.memolock.internal.Engine<?>) lock;
+    RedisProbes.await("the caller of " + id + " waits", () -> "WAITING".equals(engine.flightState(id)));
+  }
+
   /** Waits until no flight, no local channel state and no server subscription to these channels is left. */
   static void assertNone(io.memolock.MemoLock<?> lock, UnifiedJedis redis, String... channels) {
     io.memolock.internal.Engine<?> engine = (io.memolock.internal.Engine<?>) lock;

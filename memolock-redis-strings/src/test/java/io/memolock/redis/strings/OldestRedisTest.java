@@ -117,6 +117,7 @@ class OldestRedisTest {
       // The failure travels on its own channel: wait for that subscription, or it can be missed
       // (no failure TTL here) and the waiter rightly computes for itself.
       Leftovers.awaitSubscribers(a, "oldfail/fail:k", 1);
+      Leftovers.awaitWaiting(other, "k");
       fail.countDown();
       ExecutionException inHolder = assertThrows(ExecutionException.class, () -> h.get(10, TimeUnit.SECONDS));
       assertInstanceOf(ComputationFailedException.class, inHolder.getCause());
