@@ -47,6 +47,12 @@ class ChildProcessTest extends RedisFixture {
                 () -> lock.get("pdf", Duration.ofSeconds(30), l -> Computed.of("not me"))));
       }
       Leftovers.awaitSubscribers(redis, "report/fail:pdf", 2);
+      // Both flights' re-checks after subscribing must be done, as the failure is not remembered.
+      for (MemoLock<String> lock : locks) {
+        Leftovers.await(
+            "the waiters wait",
+            () -> "WAITING".equals(((io.memolock.internal.Engine<?>) lock).flightState("pdf")));
+      }
       long failedAt = System.nanoTime();
       tellChild("go");
       long slowestMs = 0;

@@ -45,6 +45,11 @@ class FailureAndCleanupTest extends RedisFixture {
       Future<String> w =
           executor.submit(() -> other.get("r", Duration.ofSeconds(30), l -> Computed.of("no")));
       Leftovers.awaitSubscribers(redis, "report/notif:r", 1);
+      // Its re-check after subscribing must be done: one after the failed holder's release (no
+      // failure TTL here) would rightly compute instead of hearing the failure.
+      Leftovers.await(
+          "the waiter waits",
+          () -> "WAITING".equals(((io.memolock.internal.Engine<?>) other).flightState("r")));
       long failedAt = System.nanoTime();
       fail.countDown();
       ExecutionException inHolder = assertThrows(ExecutionException.class, h::get);
