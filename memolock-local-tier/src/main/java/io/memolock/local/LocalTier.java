@@ -65,9 +65,12 @@ import io.memolock.MemoLock;
  * }
  * }</pre>
  *
- * <p>Requirements: a standalone Redis 6 or newer reached through a {@code RedisClient} (not a
- * cluster client), and a key scheme whose value keys share a prefix (the classic one does). Closing
- * the tier closes the MemoLock it wraps.
+ * <p>Requirements: a standalone Redis 6 or newer reached through a {@code RedisClient}, or a Redis
+ * Cluster 7 or newer through a {@code RedisClusterClient}, and a key scheme whose value keys share a
+ * prefix (the classic and cluster ones do). On a cluster the tier tracks every primary on a
+ * connection of its own, and serves only while every primary of the topology is tracked: a node's
+ * death, a failover that demotes it, or a primary without tracking takes the near cache down,
+ * flushed, until every primary is tracked again. Closing the tier closes the MemoLock it wraps.
  *
  * @param <V> the value type
  */
