@@ -53,10 +53,14 @@ class ClusterLocalTierTest {
    * what these tests see of a failover is what the events alone tell it.
    */
   private LocalTier<String> tier(String tag) throws InterruptedException {
+    return tier(tag, LocalTier.builder());
+  }
+
+  private LocalTier<String> tier(String tag, LocalTierBuilder builder) throws InterruptedException {
     RedisClusterClient client = CLUSTER.newClient();
     opened.add(client);
     LocalTier<String> tier =
-        LocalTier.builder()
+        builder
             .topologyRecheck(Duration.ofMinutes(1))
             .wrap(
                 MemoLock.builder(client, StringStorage.utf8())
@@ -188,6 +192,72 @@ class ClusterLocalTierTest {
     } finally {
       CLUSTER.restart(primary); // it rejoins as a replica of the promoted one
       CLUSTER.awaitHealthy();
+    }
+  }
+
+  /** @return the ids of this tag's tracking connections on the node */
+  private static List<Long> trackingClients(int port, String tag) {
+    return CLUSTER.node(port, j -> j.clientList()).lines()
+        .filter(l -> l.contains(" name=memolock-tracking:" + tag + " "))
+        .map(l -> Long.parseLong(l.replaceAll("^id=(\\d+) .*", "$1")))
+        .toList();
+  }
+
+  @Test
+  void aKilledTrackingConnectionOnOnePrimaryFlushesTheNearCacheThenTrackingResumes()
+      throws Exception {
+    LocalTier<String> tier = tier("cc");
+    List<String> ids = idsOnEveryPrimary("cc", 1);
+    fillNear(tier, ids, "old");
+    int primary = CLUSTER.primaryOf("{cc:" + ids.get(0) + "}");
+    List<Long> before = trackingClients(primary, "cc");
+    assertEquals(1, before.size(), "one tracking connection on the node");
+    long flushes = tier.localMetrics().flushes();
+
+    CLUSTER.node(primary, j -> j.clientKill(redis.clients.jedis.params.ClientKillParams.clientKillParams()
+        .id(Long.toString(before.get(0)))));
+
+    await("the near cache is flushed", () -> tier.localMetrics().flushes() > flushes);
+    awaitActive(tier);
+    List<Long> after = trackingClients(primary, "cc");
+    assertEquals(1, after.size());
+    assertFalse(after.equals(before), "a new tracking connection");
+    assertEquals("OK", CLUSTER.cli("SET", "{cc:" + ids.get(0) + "}", "new", "PX", "60000"));
+    awaitServed(tier, ids.get(0), "new");
+  }
+
+  @Test
+  void closingTheTierClosesItsTrackingConnectionOnEveryPrimary() throws Exception {
+    LocalTier<String> tier = tier("cz");
+    for (int port : CLUSTER.primaries()) {
+      assertEquals(1, trackingClients(port, "cz").size(), "tracked on " + port);
+    }
+    tier.close();
+    for (int port : CLUSTER.primaries()) {
+      await("no tracking connection left on " + port, () -> trackingClients(port, "cz").isEmpty());
+    }
+    assertFalse(tier.localMetrics().active());
+  }
+
+  @Test
+  void aNearHitCloseToExpiryRefreshesUnderTheValuesLockOnACluster() throws Exception {
+    LocalTier<String> tier = tier("cr", LocalTier.builder().refreshBeta(1e9));
+    try (RedisClusterClient client = CLUSTER.newClient()) {
+      client.set("{cr:k}", "v1", redis.clients.jedis.params.SetParams.setParams().px(30_000));
+      client.set("{cr:k}/xfetch", "5", redis.clients.jedis.params.SetParams.setParams().px(30_000));
+      awaitNear(tier, "k");
+      java.util.concurrent.CountDownLatch finish = new java.util.concurrent.CountDownLatch(1);
+      assertEquals("v1", tier.get("k", TIMEOUT, l -> {
+        assertTrue(finish.await(10, java.util.concurrent.TimeUnit.SECONDS));
+        return Computed.of("v2", Duration.ofSeconds(30));
+      }));
+      await("the refresh holds the value's lock", () -> client.exists("{cr:k}/lock"));
+      assertEquals("v1", tier.get("k", TIMEOUT, l -> never("compute twice")));
+      finish.countDown();
+      await("the new value is served", () -> tier.getIfPresent("k").orElseThrow().equals("v2"));
+      await("the refresh is counted", () -> tier.localMetrics().refreshes() == 1);
+      assertFalse(client.exists("{cr:k}/lock"), "the lock is released");
+      assertTrue(Long.parseLong(client.get("{cr:k}/xfetch")) >= 1, "its own computation time");
     }
   }
 }
