@@ -1,17 +1,10 @@
 package io.memolock.testkit;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import redis.clients.jedis.HostAndPort;
@@ -90,44 +83,10 @@ public final class TestRedisCluster {
   }
 
   private static TestRedisCluster start() {
-    Path server =
-        RedisServerProcess.binaryOnPath()
-            .orElseThrow(() -> new IllegalStateException(
-                "TestRedisCluster needs redis-server on PATH (Debian: apt-get install redis-server)"));
-    Path cli =
-        RedisBinaries.findOnPath("redis-cli")
-            .orElseThrow(() -> new IllegalStateException(
-                "TestRedisCluster needs redis-cli on PATH (Debian's redis-server package has it)"));
-    List<RedisServerProcess> started = new ArrayList<>();
-    try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
-      List<Future<RedisServerProcess>> futures = new ArrayList<>();
-      for (int i = 0; i < 6; i++) {
-        futures.add(threads.submit(() -> RedisServerProcess.start(server, TestRedisCluster::clusterConfig)));
-      }
-      for (Future<RedisServerProcess> f : futures) {
-        started.add(f.get(60, TimeUnit.SECONDS));
-      }
-    } catch (Exception e) {
-      started.forEach(RedisServerProcess::stop);
-      throw new IllegalStateException("cannot start the cluster's redis-server processes", e);
-    }
-    TestRedisCluster cluster = new TestRedisCluster(started);
-    List<String> create = new ArrayList<>(List.of(cli.toString(), "--cluster", "create"));
-    for (RedisServerProcess node : started) {
-      create.add(node.host() + ":" + node.port());
-    }
-    create.addAll(List.of("--cluster-replicas", "1", "--cluster-yes"));
-    run(create);
+    TestRedisCluster cluster = new TestRedisCluster(ClusterProcesses.startNodes(NODE_TIMEOUT_MS));
+    ClusterProcesses.create(cluster.nodes);
     cluster.awaitHealthy();
     return cluster;
-  }
-
-  private static List<String> clusterConfig() throws IOException {
-    return List.of(
-        "cluster-enabled yes",
-        "cluster-config-file nodes.conf",
-        "cluster-node-timeout " + NODE_TIMEOUT_MS,
-        "cluster-port " + RedisServerProcess.freePort());
   }
 
   /**
@@ -136,11 +95,11 @@ public final class TestRedisCluster {
    * @return what redis-cli printed, trimmed
    */
   public String cli(String... args) {
-    Path cli = RedisBinaries.findOnPath("redis-cli").orElseThrow();
-    List<String> command = new ArrayList<>(
-        List.of(cli.toString(), "-c", "-h", "127.0.0.1", "-p", Integer.toString(primaries().get(0))));
+    List<String> command = new ArrayList<>(List.of(
+        ClusterProcesses.cli().toString(), "-c", "-h", "127.0.0.1", "-p",
+        Integer.toString(primaries().get(0))));
     command.addAll(List.of(args));
-    return run(command).trim();
+    return ClusterProcesses.run(command).trim();
   }
 
   /** @return a new {@code RedisClusterClient} seeded with every node; the caller closes it */
@@ -252,10 +211,21 @@ public final class TestRedisCluster {
     }
   }
 
-  /** Deletes every key on every primary. */
+  /**
+   * Deletes every key on every primary, once the cluster is healthy; a node that changes role
+   * meanwhile (a failover settling) is retried after waiting for health again, twice.
+   */
   public void flushAll() {
-    for (int port : primaries()) {
-      node(port, Jedis::flushAll);
+    for (int attempt = 1; ; attempt++) {
+      awaitHealthy();
+      try {
+        primaries().forEach(port -> node(port, Jedis::flushAll));
+        return;
+      } catch (JedisException e) {
+        if (attempt == 3) {
+          throw e;
+        }
+      }
     }
   }
 
@@ -347,6 +317,9 @@ public final class TestRedisCluster {
         if (role.contains("role:slave") && !role.contains("master_link_status:up")) {
           return "replica " + n.port() + " not in sync";
         }
+        if (role.contains("role:master") != primaries().contains(n.port())) {
+          return "node " + n.port() + " disagrees with the view about its role (failing over?)";
+        }
       }
       return "";
     } catch (JedisException e) {
@@ -377,23 +350,5 @@ public final class TestRedisCluster {
   private static int portOf(String address) {
     String hostPort = address.split("@")[0];
     return Integer.parseInt(hostPort.substring(hostPort.lastIndexOf(':') + 1));
-  }
-
-  private static String run(List<String> command) {
-    try {
-      Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-      p.getOutputStream().close();
-      byte[] out = p.getInputStream().readAllBytes();
-      if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-        throw new IllegalStateException(
-            String.join(" ", command) + " failed:\n" + new String(out, StandardCharsets.UTF_8));
-      }
-      return new String(out, StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot run " + command.get(0), e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while running redis-cli", e);
-    }
   }
 }
