@@ -1,11 +1,14 @@
 package io.memolock.benchmarks.jmh;
 
+import io.memolock.BulkComputation;
 import io.memolock.Computed;
+import io.memolock.IdComputation;
 import io.memolock.MemoLock;
 import io.memolock.benchmarks.BenchRedis;
 import io.memolock.redis.strings.StringStorage;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -27,7 +30,8 @@ import redis.clients.jedis.RedisClient;
  * {@code getAll} of {@link #ids} cold ids, each computed in {@link #computeMillis} ms, against one
  * cold {@code get} with the same computation (the floor: one computation's time) in the same run.
  * Single shot: every invocation asks for ids nobody has asked for before (target: {@code
- * getAll} in about one computation's time, not {@code ids} of them).
+ * getAll} in about one computation's time, not {@code ids} of them). {@code getAllColdGathering}
+ * computes them with one bulk call per gathering instead of one call per id.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SingleShotTime)
@@ -50,6 +54,7 @@ public class BulkColdBenchmark {
   private MemoLock<String> memoLock;
   private long round;
   private List<String> cold;
+  private IdComputation<String> gathering;
 
   /** Starts (or finds) Redis. */
   @Setup(Level.Trial)
@@ -57,6 +62,14 @@ public class BulkColdBenchmark {
     redis = BenchRedis.obtain();
     client = RedisClient.create(redis.host(), redis.port());
     memoLock = MemoLock.builder(client, StringStorage.utf8()).tag("jmh-cold").build();
+    gathering =
+        BulkComputation.gathering(
+            leases -> {
+              Thread.sleep(computeMillis); // one call for all, as one SQL IN query would be
+              Map<String, Computed<String>> out = new HashMap<>();
+              leases.keySet().forEach(id -> out.put(id, Computed.of("v-" + id, Duration.ofMinutes(1))));
+              return out;
+            });
   }
 
   /** Fresh ids for every invocation. */
@@ -86,6 +99,15 @@ public class BulkColdBenchmark {
   @Benchmark
   public Map<String, String> getAllCold() {
     return memoLock.getAll(cold, TIMEOUT, (id, lease) -> compute(id));
+  }
+
+  /**
+   * @return every cold id's value, computed by one bulk call per gathering ({@link
+   *     BulkComputation#gathering}, default linger): one computation's time for all
+   */
+  @Benchmark
+  public Map<String, String> getAllColdGathering() {
+    return memoLock.getAll(cold, TIMEOUT, gathering);
   }
 
   /** @return one cold id's value: the floor */
