@@ -28,7 +28,7 @@ import java.util.Objects;
 public interface BulkComputation<V> {
 
   /** How long the first id of a gathering waits for more, by default. */
-  Duration DEFAULT_LINGER = Duration.ofMillis(2);
+  Duration DEFAULT_LINGER = Duration.ofMillis(5);
 
   /** The most ids one call receives, by default. */
   int DEFAULT_MAX_IDS = 1_000;

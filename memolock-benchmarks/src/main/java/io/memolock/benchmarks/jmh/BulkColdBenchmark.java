@@ -49,12 +49,18 @@ public class BulkColdBenchmark {
   @Param({"50"})
   public long computeMillis;
 
+  /** The gathering's linger, in milliseconds ({@code getAllColdGathering} only). */
+  @Param({"5"})
+  public long lingerMillis;
+
   private BenchRedis redis;
   private RedisClient client;
   private MemoLock<String> memoLock;
   private long round;
   private List<String> cold;
   private IdComputation<String> gathering;
+  private final java.util.concurrent.atomic.AtomicLong bulkCalls = new java.util.concurrent.atomic.AtomicLong();
+  private final java.util.concurrent.atomic.AtomicLong gatheringOps = new java.util.concurrent.atomic.AtomicLong();
 
   /** Starts (or finds) Redis. */
   @Setup(Level.Trial)
@@ -65,11 +71,14 @@ public class BulkColdBenchmark {
     gathering =
         BulkComputation.gathering(
             leases -> {
+              bulkCalls.incrementAndGet();
               Thread.sleep(computeMillis); // one call for all, as one SQL IN query would be
               Map<String, Computed<String>> out = new HashMap<>();
               leases.keySet().forEach(id -> out.put(id, Computed.of("v-" + id, Duration.ofMinutes(1))));
               return out;
-            });
+            },
+            Duration.ofMillis(lingerMillis),
+            BulkComputation.DEFAULT_MAX_IDS);
   }
 
   /** Fresh ids for every invocation. */
@@ -85,6 +94,11 @@ public class BulkColdBenchmark {
   /** Stops what setUp started. */
   @TearDown(Level.Trial)
   public void tearDown() {
+    if (gatheringOps.get() > 0) {
+      System.out.printf(
+          "%nbulk calls per getAllColdGathering: %.2f (%d calls, %d invocations)%n",
+          (double) bulkCalls.get() / gatheringOps.get(), bulkCalls.get(), gatheringOps.get());
+    }
     memoLock.close();
     client.close();
     redis.stop();
@@ -107,6 +121,7 @@ public class BulkColdBenchmark {
    */
   @Benchmark
   public Map<String, String> getAllColdGathering() {
+    gatheringOps.incrementAndGet();
     return memoLock.getAll(cold, TIMEOUT, gathering);
   }
 
