@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
@@ -67,6 +68,8 @@ final class ClusterTracker implements InvalidationStream, NodeSession.Events {
   private final String clientName;
   private final String control = "memolock/tracking:" + UUID.randomUUID();
   private final Semaphore wake = new Semaphore(0);
+  /** Counted down by {@link #close}: ends a backoff at once. */
+  private final CountDownLatch closing = new CountDownLatch(1);
   private final Thread topology;
 
   private final ReentrantLock lock = new ReentrantLock();
@@ -118,6 +121,7 @@ final class ClusterTracker implements InvalidationStream, NodeSession.Events {
     } finally {
       lock.unlock();
     }
+    closing.countDown();
     wake.release();
     open.forEach(NodeSession::stop);
     try {
@@ -179,7 +183,9 @@ final class ClusterTracker implements InvalidationStream, NodeSession.Events {
     while (true) {
       try {
         if (backoff > 0) {
-          Thread.sleep(backoff);
+          if (closing.await(backoff, TimeUnit.MILLISECONDS)) {
+            return;
+          }
           wake.drainPermits();
         } else if (wake.tryAcquire(recheckMs, TimeUnit.MILLISECONDS)) {
           wake.drainPermits();
