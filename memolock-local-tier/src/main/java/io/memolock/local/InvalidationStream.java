@@ -1,6 +1,10 @@
 package io.memolock.local;
 
+import io.memolock.internal.Engine;
+import java.util.concurrent.ThreadFactory;
 import org.jspecify.annotations.Nullable;
+import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.RedisClusterClient;
 
 /**
  * What keeps a near cache's invalidations coming: {@link Tracker} on a standalone Redis, {@link
@@ -9,6 +13,26 @@ import org.jspecify.annotations.Nullable;
  * keys is reported again. Thread-safe.
  */
 interface InvalidationStream {
+
+  /**
+   * The stream for the engine's client, not started: a {@link ClusterTracker} on a {@code
+   * RedisClusterClient}, else a {@link Tracker} (the builder lets nothing else through).
+   */
+  static InvalidationStream of(
+      Engine<?> engine, NearKeys keys, NearCache<?> near, ThreadFactory threads, long recheckMs) {
+    if (engine.client() instanceof RedisClusterClient cluster) {
+      return new ClusterTracker(
+          cluster, keys.prefix(), keys::nearKeyOf, near, threads, engine.tag(), recheckMs);
+    }
+    return new Tracker(
+        engine.subscriber(),
+        ((RedisClient) engine.client()).getPool().getFactory(),
+        keys.prefix(),
+        keys::nearKeyOf,
+        near,
+        threads,
+        engine.tag());
+  }
 
   /** Starts keeping the stream up; the near cache goes live once it is. */
   void start();

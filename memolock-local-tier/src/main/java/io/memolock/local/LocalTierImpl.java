@@ -27,7 +27,6 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import redis.clients.jedis.AbstractPipeline;
-import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.RedisClusterClient;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.params.SetParams;
@@ -82,19 +81,7 @@ final class LocalTierImpl<V> implements LocalTier<V> {
     this.ticker = ticker;
     this.threads = threads;
     this.near = new NearCache<>(maximumSize, ticker);
-    this.stream =
-        onCluster
-            ? new ClusterTracker(
-                (RedisClusterClient) engine.client(), keys.prefix(), keys::nearKeyOf, near, threads,
-                tag, topologyRecheckMs)
-            : new Tracker(
-                engine.subscriber(),
-                ((RedisClient) engine.client()).getPool().getFactory(),
-                keys.prefix(),
-                keys::nearKeyOf,
-                near,
-                threads,
-                tag);
+    this.stream = InvalidationStream.of(engine, keys, near, threads, topologyRecheckMs);
     stream.start();
     this.bulk =
         new NearBulk<>(engine, keys, times, near, ticker, beta, misses, this::hit, () -> closed);
