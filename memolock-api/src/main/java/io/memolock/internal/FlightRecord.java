@@ -7,6 +7,9 @@ import io.memolock.Trigger;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 import org.jspecify.annotations.Nullable;
@@ -39,6 +42,8 @@ abstract class FlightRecord<V> implements Subscriber.Listener {
       fieldUpdater("joiners");
   private static final AtomicIntegerFieldUpdater<FlightRecord<?>> PARKED =
       fieldUpdater("parked");
+  private static final AtomicIntegerFieldUpdater<FlightRecord<?>> RESYNCS =
+      fieldUpdater("resyncs");
   @SuppressWarnings({"unchecked", "rawtypes"})
   private static final AtomicLongFieldUpdater<FlightRecord<?>> DEADLINE =
       (AtomicLongFieldUpdater) AtomicLongFieldUpdater.newUpdater(FlightRecord.class, "deadline");
@@ -49,6 +54,8 @@ abstract class FlightRecord<V> implements Subscriber.Listener {
   private volatile long deadline = Long.MIN_VALUE;
   /** 1 while the flight is parked: no thread runs it until an event (see the class comment). */
   private volatile int parked;
+  /** Resyncs told so far (a re-check sent before the latest one is stale). */
+  private volatile int resyncs;
   /** When the parked flight's timer fires, and its slot in {@link Wakeups} (-1: not armed). */
   long wakeAt;
   int timerSlot = -1;
@@ -62,6 +69,11 @@ abstract class FlightRecord<V> implements Subscriber.Listener {
   volatile @Nullable Thread thread;
   /** Registered with the protocol's subscriber; only the flight's thread reads or writes it. */
   boolean listening;
+  /**
+   * A re-check after listening is on its way ({@link #listenThenCheck}) until its {@link
+   * FlightEvent.Checked}; only the flight's thread reads or writes it.
+   */
+  boolean checking;
 
   FlightRecord(
       EngineContext<V> ctx,
@@ -226,7 +238,84 @@ abstract class FlightRecord<V> implements Subscriber.Listener {
 
   @Override
   public void onResync() {
+    RESYNCS.incrementAndGet(this); // before the event: a check sent before it is seen as stale
     tell(new FlightEvent.Resync());
+  }
+
+  /** @return whether a re-check sent when the flight had seen {@code sent} resyncs is current */
+  boolean current(int sent) {
+    return resyncs == sent;
+  }
+
+  /**
+   * Subscribes to the resource's channels, then re-checks, without a thread: closes the race with
+   * a publish (or a failure, or the holder's end) that happened after the flight found the lock
+   * held but before it listened. A thread would wait for the acknowledgement, then run the acquire
+   * script again, then park; here the acknowledgement's callback (on the subscriber's thread)
+   * sends a re-check that takes nothing ({@link Protocol#recheck}) through the command pipeline,
+   * and its answer comes back as a {@link FlightEvent.Checked}, which the flight's next turn
+   * handles like an acquire's answer (a held lock: it parks again, holding no thread). It is as
+   * safe as the blocking way because the check runs after the server acknowledged the
+   * subscription: a publish after that reaches the flight as a message, and what happened before
+   * it left its trace (the value, the remembered failure, the lock gone) for the check to find.
+   * A check that may predate a reconnection (a resync told since it was sent) is not trusted: the
+   * flight acquires the blocking way. The flight waits for the check ({@link #checking}) before it
+   * acquires again; its callers' deadline still holds (the timer of its parking).
+   */
+  void listenThenCheck() {
+    CompletableFuture<Void> ready = ctx.protocol.listen(keys, this);
+    listening = true; // from here on, run's finally block unregisters, whatever happens
+    checking = true;
+    ready.whenComplete(
+        (ok, failure) -> {
+          int sent = resyncs;
+          CompletableFuture<Protocol.@Nullable Acquisition> check = null;
+          if (failure == null && !ctx.closed) {
+            try {
+              check = ctx.protocol.recheck(keys);
+            } catch (RuntimeException e) {
+              // not lost: the flight acquires the blocking way, which reports what is wrong
+              ctx.counters.incidents.report(Incidents.Kind.SUBSCRIBER, ctx.tag, id, e);
+            }
+          }
+          if (check == null) {
+            tell(new FlightEvent.Checked(null, failure, sent));
+          } else {
+            check.whenComplete((a, e) -> tell(new FlightEvent.Checked(a, null, sent)));
+          }
+        });
+  }
+
+  /**
+   * Subscribes to the resource's channels and waits for the acknowledgement (the trigger's path;
+   * a waiter uses {@link #listenThenCheck}).
+   *
+   * @return {@code false} when every caller has given up meanwhile (the flight restarted)
+   */
+  boolean listen() throws InterruptedException {
+    state = Flight.State.SUBSCRIBING;
+    CompletableFuture<Void> ready = ctx.protocol.listen(keys, this);
+    listening = true; // from here on, run's finally block unregisters, whatever happens
+    try {
+      ready.get(Math.max(0, deadline() - System.nanoTime()), TimeUnit.NANOSECONDS);
+      return true;
+    } catch (ExecutionException e) {
+      throw subscribeFailed(e.getCause());
+    } catch (TimeoutException e) {
+      if (System.nanoTime() - deadline() >= 0) {
+        restart(); // every caller of this flight has given up by now
+        return false;
+      }
+      throw new MemoLockException(
+          ctx.tag, id, "the subscriber connection did not subscribe in time (is Redis up?)", e);
+    }
+  }
+
+  /** @return the failure of a subscription, for the callers */
+  MemoLockException subscribeFailed(@Nullable Throwable cause) {
+    return ctx.closed
+        ? new MemoLockClosedException(ctx.tag, id)
+        : new MemoLockException(ctx.tag, id, "cannot subscribe", cause);
   }
 
   /** Subscribes without waiting for the acknowledgement (see Holder's listen-to-own-store). */
