@@ -7,9 +7,7 @@ import io.memolock.MemoLockClosedException;
 import io.memolock.MemoLockException;
 import io.memolock.MemoLockInterruptedException;
 import io.memolock.Trigger;
-import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
@@ -151,7 +149,7 @@ final class Flight<V> extends FlightRecord<V> {
     }
     source = Source.WAITED;
     state = State.ACQUIRING;
-    events = new ConcurrentLinkedQueue<>();
+    takesEvents = true;
     return true;
   }
 
@@ -196,7 +194,6 @@ final class Flight<V> extends FlightRecord<V> {
 
   /** @return {@code true} when the flight parked (another thread carries on), else it is over */
   private boolean turn() throws InterruptedException {
-    ConcurrentLinkedQueue<FlightEvent> events = Objects.requireNonNull(this.events);
     while (!result.isDone()) {
       long now = System.nanoTime();
       long dl = deadline();
@@ -213,7 +210,7 @@ final class Flight<V> extends FlightRecord<V> {
       // Whatever arrived meanwhile (say, a failure published just before this re-check)
       // decides before the lock is tried again.
       FlightEvent queued;
-      while (listening && (queued = events.poll()) != null) {
+      while (listening && (queued = nextEvent()) != null) {
         if (handle(queued)) {
           return false;
         }

@@ -6,17 +6,17 @@ import io.memolock.MemoLockException;
 import io.memolock.Trigger;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.atomic.AtomicLongFieldUpdater;
+import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 import org.jspecify.annotations.Nullable;
 
 /**
  * What a {@link Flight}'s callers, its thread and the subscriber share: the result every caller
- * waits on, how many callers there are and their latest deadline, the event queue, the state, and
+ * waits on, how many callers there are and their latest deadline, the events told, the state, and
  * the ways a flight completes (each removes it from the registry first, so a caller that arrives
  * afterwards starts a new one). The transitions themselves are in {@link Flight}. Thread-safe.
  *
@@ -25,8 +25,8 @@ import org.jspecify.annotations.Nullable;
  * the next event ({@link #tell}: a message, a resync, the timer, a caller leaving, close) starts a
  * new thread that carries on where the last one stopped. One thread at a time runs a flight: the
  * one that started it, or the one whose {@link #tell} moved it from parked to running (a
- * compare-and-set). No event is lost between the two: {@link #tell} queues the event before it
- * looks at the parked flag, and {@link #park} sets the flag before it looks at the queue, so at
+ * compare-and-set). No event is lost between the two: {@link #tell} pushes the event before it
+ * looks at the parked flag, and {@link #park} sets the flag before it looks at the events, so at
  * least one of them sees the other (both are sequentially consistent).
  *
  * @param <V> the value type
@@ -45,6 +45,10 @@ abstract class FlightRecord<V> implements Subscriber.Listener {
   private static final AtomicIntegerFieldUpdater<FlightRecord<?>> RESYNCS =
       fieldUpdater("resyncs");
   @SuppressWarnings({"unchecked", "rawtypes"})
+  private static final AtomicReferenceFieldUpdater<FlightRecord<?>, @Nullable Told> INCOMING =
+      (AtomicReferenceFieldUpdater)
+          AtomicReferenceFieldUpdater.newUpdater(FlightRecord.class, Told.class, "incoming");
+  @SuppressWarnings({"unchecked", "rawtypes"})
   private static final AtomicLongFieldUpdater<FlightRecord<?>> DEADLINE =
       (AtomicLongFieldUpdater) AtomicLongFieldUpdater.newUpdater(FlightRecord.class, "deadline");
 
@@ -60,10 +64,23 @@ abstract class FlightRecord<V> implements Subscriber.Listener {
   long wakeAt;
   int timerSlot = -1;
   /**
-   * What the subscriber and the callers tell the flight's thread. Made on a miss only, so a hit
-   * allocates no queue; null until then.
+   * What the subscriber and the callers tell the flight's thread: a list in the flight itself, not
+   * a queue object (a waiting id keeps none): {@link #incoming}, pushed by any thread, newest first;
+   * {@link #taken}, the flight thread's, oldest first. Told from a miss on ({@link
+   * #takesEvents}); before, on the hit path, nothing is kept.
    */
-  volatile @Nullable ConcurrentLinkedQueue<FlightEvent> events;
+  private static final class Told {
+    final FlightEvent event;
+    @Nullable Told next;
+
+    Told(FlightEvent event) {
+      this.event = event;
+    }
+  }
+
+  private volatile @Nullable Told incoming;
+  private @Nullable Told taken;
+  volatile boolean takesEvents;
   volatile Flight.State state = Flight.State.READING;
   volatile Flight.Source source = Flight.Source.HIT;
   volatile @Nullable Thread thread;
@@ -151,11 +168,40 @@ abstract class FlightRecord<V> implements Subscriber.Listener {
   }
 
   void tell(FlightEvent event) {
-    ConcurrentLinkedQueue<FlightEvent> queue = events;
-    if (queue != null) {
-      queue.offer(event);
-      resume();
+    if (!takesEvents) {
+      return;
     }
+    Told told = new Told(event);
+    Told head;
+    do {
+      head = incoming;
+      told.next = head;
+    } while (!INCOMING.compareAndSet(this, head, told));
+    resume();
+  }
+
+  /** @return the oldest event told and not yet taken, or null (the flight's thread only) */
+  @Nullable FlightEvent nextEvent() {
+    Told t = taken;
+    if (t == null) {
+      Told in = INCOMING.getAndSet(this, null); // newest first: reversed into taken
+      while (in != null) {
+        Told older = in.next;
+        in.next = t;
+        t = in;
+        in = older;
+      }
+      if (t == null) {
+        return null;
+      }
+    }
+    taken = t.next;
+    return t.event;
+  }
+
+  /** @return whether events wait to be taken (exact on the flight's thread only) */
+  boolean hasEvents() {
+    return taken != null || incoming != null;
   }
 
   /**
@@ -167,8 +213,7 @@ abstract class FlightRecord<V> implements Subscriber.Listener {
    *     nothing of the flight), {@code false} if an event is already queued (carry on)
    */
   boolean park(long untilNanos) {
-    ConcurrentLinkedQueue<FlightEvent> queue = java.util.Objects.requireNonNull(events);
-    if (!queue.isEmpty() || ctx.closed) {
+    if (hasEvents() || ctx.closed) {
       return false;
     }
     if (!ctx.wakeups.arm(this, untilNanos)) {
@@ -177,7 +222,7 @@ abstract class FlightRecord<V> implements Subscriber.Listener {
     thread = null; // a finished thread's object (and its stack) is not kept while parked
     PARKED.set(this, 1);
     // An event queued before the flag was set is seen here; one queued after sees the flag.
-    if (!queue.isEmpty() && PARKED.compareAndSet(this, 1, 0)) {
+    if (hasEvents() && PARKED.compareAndSet(this, 1, 0)) {
       thread = Thread.currentThread();
       cancelWakeup();
       return false;
@@ -338,7 +383,6 @@ abstract class FlightRecord<V> implements Subscriber.Listener {
 
   /** @return the state's name, with {@code " +events"} while events are queued (for tests) */
   String describe() {
-    ConcurrentLinkedQueue<FlightEvent> queue = events;
-    return state.name() + (queue == null || queue.isEmpty() ? "" : " +events");
+    return state.name() + (hasEvents() ? " +events" : "");
   }
 }
