@@ -139,7 +139,7 @@ final class Flight<V> extends FlightRecord<V> {
       if (interrupted) {
         restart();
       } else {
-        fail(ctx.failure(id, t));
+        fail(ctx.failure(keys.id, t));
       }
       return false;
     }
@@ -177,13 +177,13 @@ final class Flight<V> extends FlightRecord<V> {
       parkedNow = turn();
     } catch (InterruptedException e) {
       if (ctx.closed) {
-        fail(new MemoLockClosedException(ctx.tag, id));
+        fail(new MemoLockClosedException(ctx.tag, keys.id));
       } else {
         restart();
       }
     } catch (Throwable e) {
       release(heldToken);
-      fail(ctx.failure(id, e));
+      fail(ctx.failure(keys.id, e));
     } finally {
       if (!parkedNow && listening) {
         listening = false;
@@ -204,7 +204,7 @@ final class Flight<V> extends FlightRecord<V> {
       }
       if (ctx.closed) {
         release(heldToken);
-        fail(new MemoLockClosedException(ctx.tag, id));
+        fail(new MemoLockClosedException(ctx.tag, keys.id));
         return false;
       }
       // Whatever arrived meanwhile (say, a failure published just before this re-check)
@@ -227,7 +227,7 @@ final class Flight<V> extends FlightRecord<V> {
       if (acquired == null) {
         state = heldToken == null ? State.ACQUIRING : State.TRIGGERED;
         try {
-          acquired = ctx.commands.protocol(id, () -> ctx.protocol.acquire(keys, token));
+          acquired = ctx.commands.protocol(keys.id, () -> ctx.protocol.acquire(keys, token));
           outageStart = 0;
         } catch (MemoLockException e) {
           // A listening waiter rides out a short outage (a restart, a failover): the subscriber
@@ -317,7 +317,7 @@ final class Flight<V> extends FlightRecord<V> {
       }
       case Protocol.Failed f -> {
         ctx.counters.failures.increment();
-        fail(new ComputationFailedException(ctx.tag, id, f.className(), f.message(), null));
+        fail(new ComputationFailedException(ctx.tag, keys.id, f.className(), f.message(), null));
       }
     }
   }
@@ -372,7 +372,7 @@ final class Flight<V> extends FlightRecord<V> {
     } catch (Throwable t) {
       // Bytes a foreign publisher sent, or a codec's bug: this flight alone re-reads the stored
       // value, which decodes or fails its callers with a CodecException.
-      ctx.counters.incidents.report(Incidents.Kind.NOTIFICATION, ctx.tag, id, t);
+      ctx.counters.incidents.report(Incidents.Kind.NOTIFICATION, ctx.tag, keys.id, t);
       value = null;
     }
     if (value == null) {

@@ -33,7 +33,6 @@ import org.jspecify.annotations.Nullable;
  */
 abstract class FlightRecord<V> implements Subscriber.Listener {
   final EngineContext<V> ctx;
-  final String id;
   final ResourceKeys keys;
   final @Nullable Computation<V> computation;
   final @Nullable Trigger trigger;
@@ -98,7 +97,6 @@ abstract class FlightRecord<V> implements Subscriber.Listener {
       @Nullable Computation<V> computation,
       @Nullable Trigger trigger) {
     this.ctx = ctx;
-    this.id = keys.id;
     this.keys = keys;
     this.computation = computation;
     this.trigger = trigger;
@@ -133,7 +131,7 @@ abstract class FlightRecord<V> implements Subscriber.Listener {
 
   /** @return whether this call completed the flight (false if it was already complete) */
   boolean succeed(Optional<V> value) {
-    ctx.flights.remove(id, this);
+    ctx.flights.remove(keys.id, this);
     return result.complete(new FlightResult.Served<>(value));
   }
 
@@ -149,17 +147,17 @@ abstract class FlightRecord<V> implements Subscriber.Listener {
   }
 
   void fail(MemoLockException error) {
-    ctx.flights.remove(id, this);
+    ctx.flights.remove(keys.id, this);
     result.complete(new FlightResult.Failed<>(error));
   }
 
   void restart() {
-    ctx.flights.remove(id, this);
+    ctx.flights.remove(keys.id, this);
     result.complete(new FlightResult.Restart<>());
   }
 
   void close() {
-    fail(new MemoLockClosedException(ctx.tag, id));
+    fail(new MemoLockClosedException(ctx.tag, keys.id));
     tell(new FlightEvent.Closed());
     Thread t = thread;
     if (state == Flight.State.COMPUTING && t != null) {
@@ -320,7 +318,7 @@ abstract class FlightRecord<V> implements Subscriber.Listener {
               check = ctx.protocol.recheck(keys);
             } catch (RuntimeException e) {
               // not lost: the flight acquires the blocking way, which reports what is wrong
-              ctx.counters.incidents.report(Incidents.Kind.SUBSCRIBER, ctx.tag, id, e);
+              ctx.counters.incidents.report(Incidents.Kind.SUBSCRIBER, ctx.tag, keys.id, e);
             }
           }
           if (check == null) {
@@ -352,15 +350,15 @@ abstract class FlightRecord<V> implements Subscriber.Listener {
         return false;
       }
       throw new MemoLockException(
-          ctx.tag, id, "the subscriber connection did not subscribe in time (is Redis up?)", e);
+          ctx.tag, keys.id, "the subscriber connection did not subscribe in time (is Redis up?)", e);
     }
   }
 
   /** @return the failure of a subscription, for the callers */
   MemoLockException subscribeFailed(@Nullable Throwable cause) {
     return ctx.closed
-        ? new MemoLockClosedException(ctx.tag, id)
-        : new MemoLockException(ctx.tag, id, "cannot subscribe", cause);
+        ? new MemoLockClosedException(ctx.tag, keys.id)
+        : new MemoLockException(ctx.tag, keys.id, "cannot subscribe", cause);
   }
 
   /** Subscribes without waiting for the acknowledgement (see Holder's listen-to-own-store). */
@@ -375,9 +373,9 @@ abstract class FlightRecord<V> implements Subscriber.Listener {
       return;
     }
     try {
-      ctx.commands.protocol(id, () -> ctx.protocol.release(keys, token));
+      ctx.commands.protocol(keys.id, () -> ctx.protocol.release(keys, token));
     } catch (MemoLockException e) {
-      ctx.counters.incidents.report(Incidents.Kind.RELEASE, ctx.tag, id, e);
+      ctx.counters.incidents.report(Incidents.Kind.RELEASE, ctx.tag, keys.id, e);
     }
   }
 
