@@ -76,6 +76,25 @@ class RecheckTest extends EngineFixture {
   }
 
   @Test
+  void aServerThatForgotTheScriptIsSentItsTextAndAnswersAsBefore() throws Exception {
+    redis.set("rc/lock:id", "foreign", SetParams.setParams().px(60_000));
+    assertInstanceOf(Protocol.Locked.class, recheck());
+    redis.scriptFlush(); // as a restarted server's or a promoted replica's empty script cache
+    long refused = noScriptReplies();
+    assertInstanceOf(Protocol.Locked.class, recheck(), "NOSCRIPT: sent again with EVAL");
+    assertEquals(refused + 1, noScriptReplies(), "the EVALSHA was refused, then the EVAL answered");
+    redis.set("rc:id", "v");
+    assertInstanceOf(Protocol.ValueExists.class, recheck());
+  }
+
+  private long noScriptReplies() {
+    return redis.info("errorstats").lines()
+        .filter(l -> l.startsWith("errorstat_NOSCRIPT:count="))
+        .mapToLong(l -> Long.parseLong(l.substring("errorstat_NOSCRIPT:count=".length()).strip()))
+        .sum();
+  }
+
+  @Test
   void aFreeLockSendsTheWaiterToAcquireAndIsNotTaken() throws Exception {
     assertNull(recheck());
     assertFalse(redis.exists("rc/lock:id"), "a re-check takes nothing");
