@@ -349,7 +349,16 @@ final class Flight<V> extends FlightRecord<V> {
         }
         yield false;
       }
-      case FlightEvent.Heard h -> heard(h.signal());
+      case FlightEvent.Heard h -> {
+        if (heard(h.signal())) {
+          yield true;
+        }
+        // Not settled by it (a failure under RETRY, a notification without the value): a
+        // re-check's answer from before this message is stale, the lock is tried again.
+        outdateCheck();
+        checked = null;
+        yield false;
+      }
     };
   }
 

@@ -57,7 +57,7 @@ abstract class FlightRecord<V> implements Subscriber.Listener {
   private volatile long deadline = Long.MIN_VALUE;
   /** 1 while the flight is parked: no thread runs it until an event (see the class comment). */
   private volatile int parked;
-  /** Resyncs told so far (a re-check sent before the latest one is stale). */
+  /** Resyncs told, and messages that did not settle the flight: a re-check sent before is stale. */
   private volatile int resyncs;
   /** When the parked flight's timer fires, and its slot in {@link Wakeups} (-1: not armed). */
   long wakeAt;
@@ -290,6 +290,11 @@ abstract class FlightRecord<V> implements Subscriber.Listener {
     return resyncs == sent;
   }
 
+  /** Makes a re-check on its way stale (see {@link #listenThenCheck}). */
+  void outdateCheck() {
+    RESYNCS.incrementAndGet(this);
+  }
+
   /**
    * Subscribes to the resource's channels, then re-checks, without a thread: closes the race with
    * a publish (or a failure, or the holder's end) that happened after the flight found the lock
@@ -301,9 +306,10 @@ abstract class FlightRecord<V> implements Subscriber.Listener {
    * safe as the blocking way because the check runs after the server acknowledged the
    * subscription: a publish after that reaches the flight as a message, and what happened before
    * it left its trace (the value, the remembered failure, the lock gone) for the check to find.
-   * A check that may predate a reconnection (a resync told since it was sent) is not trusted: the
-   * flight acquires the blocking way. The flight waits for the check ({@link #checking}) before it
-   * acquires again; its callers' deadline still holds (the timer of its parking).
+   * A check that may predate a reconnection or a message that did not settle the flight (a resync,
+   * or a failure under RETRY, told since it was sent) is not trusted: the flight acquires the
+   * blocking way. The flight waits for the check ({@link #checking}) before it acquires again; its
+   * callers' deadline still holds (the timer of its parking).
    */
   void listenThenCheck() {
     CompletableFuture<Void> ready = ctx.protocol.listen(keys, this);
