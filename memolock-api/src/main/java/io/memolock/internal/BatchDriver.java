@@ -87,6 +87,19 @@ abstract class BatchDriver<R extends BatchDriver.Request<?>> {
     }
   }
 
+  /**
+   * Queues the request without sending anything on the calling thread, for callers that must not
+   * block (a subscriber's callback): when a driver's slot is free, a new thread takes it and
+   * drives; else the drivers in flight take the request along. Its {@code result} completes on a
+   * driver's thread.
+   */
+  final void submitLater(R request) {
+    pending.add(request);
+    if (tryDrive()) {
+      threads.apply(this::driveAlone).start(); // the slot goes with it
+    }
+  }
+
   /** @return whether the caller took a driver's slot (fewer than MAX_IN_FLIGHT were taken) */
   private boolean tryDrive() {
     while (true) {

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import org.jspecify.annotations.Nullable;
 import redis.clients.jedis.UnifiedJedis;
 
 /**
@@ -85,6 +86,31 @@ final class ClassicProtocol implements Protocol {
       return new Acquired();
     }
     return new Locked((Long) r.get(1));
+  }
+
+  @Override
+  public @Nullable CompletableFuture<@Nullable Acquisition> recheck(ResourceKeys keys) {
+    if (!(redis instanceof PipelinedJedis pipelined)) {
+      return null;
+    }
+    CompletableFuture<Object> reply = Scripts.RECHECK.runLater(pipelined, keys.all(), List.of());
+    // A failure is not lost: the waiter then acquires the blocking way, which reports it.
+    return reply == null ? null : reply.handle((r, e) -> e == null ? rechecked(r) : null);
+  }
+
+  private static @Nullable Acquisition rechecked(Object reply) {
+    if (!(reply instanceof List<?> r) || r.size() < 1 || !(r.get(0) instanceof Long kind)) {
+      return null;
+    }
+    if (kind == 1) {
+      return new ValueExists();
+    }
+    if (kind == 2 && r.size() == 2 && r.get(1) instanceof byte[] payload) {
+      return new Remembered(outcome(payload));
+    }
+    return kind == 3 && r.size() == 2 && r.get(1) instanceof Long pttl && pttl > 0
+        ? new Locked(pttl)
+        : null;
   }
 
   @Override

@@ -1,6 +1,7 @@
 package io.memolock.internal;
 
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.LongAdder;
@@ -109,6 +110,38 @@ final class CommandPipeline extends BatchDriver<CommandPipeline.Queued> {
       }
       redirected.run();
       return alone(command);
+    }
+    return command.getBuilder().build(reply);
+  }
+
+  /**
+   * Runs the command in a later batch, without blocking the calling thread (see {@link
+   * #submitLater}). The future completes with its reply, or fails with its own error reply, or
+   * with a {@link JedisConnectionException} when the command must be sent again as a plain command
+   * (its batch failed, or a redirection): the caller then runs it the blocking way, for its own
+   * answer.
+   */
+  <T> CompletableFuture<T> executeLater(CommandObject<T> command) {
+    Queued queued = new Queued(command);
+    CompletableFuture<T> reply = queued.result.thenApply(r -> built(command, r));
+    submitLater(queued);
+    return reply;
+  }
+
+  private <T> T built(CommandObject<T> command, @Nullable Object reply) {
+    if (reply == SEND_ALONE) {
+      throw new JedisConnectionException("the command is to be sent again as a plain command");
+    }
+    if (reply instanceof Built built) {
+      @SuppressWarnings("unchecked")
+      T value = (T) built.value();
+      return value;
+    }
+    if (reply instanceof JedisDataException error) {
+      if (redirection(error)) {
+        redirected.run();
+      }
+      throw error;
     }
     return command.getBuilder().build(reply);
   }

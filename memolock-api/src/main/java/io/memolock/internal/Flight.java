@@ -7,13 +7,8 @@ import io.memolock.MemoLockClosedException;
 import io.memolock.MemoLockException;
 import io.memolock.MemoLockInterruptedException;
 import io.memolock.Trigger;
-import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -144,7 +139,7 @@ final class Flight<V> extends FlightRecord<V> {
       if (interrupted) {
         restart();
       } else {
-        fail(ctx.failure(id, t));
+        fail(ctx.failure(keys.id, t));
       }
       return false;
     }
@@ -154,7 +149,7 @@ final class Flight<V> extends FlightRecord<V> {
     }
     source = Source.WAITED;
     state = State.ACQUIRING;
-    events = new ConcurrentLinkedQueue<>();
+    takesEvents = true;
     return true;
   }
 
@@ -165,6 +160,11 @@ final class Flight<V> extends FlightRecord<V> {
   private boolean sawHolder;
   private byte @Nullable [] heldToken;
   private long outageStart;
+  /** The answer of the re-check after listening (see {@link FlightEvent.Checked}), until used. */
+  private Protocol.@Nullable Acquisition checked;
+
+  /** The token of an acquisition that took nothing (a re-check's). */
+  private static final byte[] NO_TOKEN = {};
 
   /**
    * One turn of the flight's thread: acquire, compute or wait, until a value or a failure, or
@@ -177,13 +177,13 @@ final class Flight<V> extends FlightRecord<V> {
       parkedNow = turn();
     } catch (InterruptedException e) {
       if (ctx.closed) {
-        fail(new MemoLockClosedException(ctx.tag, id));
+        fail(new MemoLockClosedException(ctx.tag, keys.id));
       } else {
         restart();
       }
     } catch (Throwable e) {
       release(heldToken);
-      fail(ctx.failure(id, e));
+      fail(ctx.failure(keys.id, e));
     } finally {
       if (!parkedNow && listening) {
         listening = false;
@@ -194,7 +194,6 @@ final class Flight<V> extends FlightRecord<V> {
 
   /** @return {@code true} when the flight parked (another thread carries on), else it is over */
   private boolean turn() throws InterruptedException {
-    ConcurrentLinkedQueue<FlightEvent> events = Objects.requireNonNull(this.events);
     while (!result.isDone()) {
       long now = System.nanoTime();
       long dl = deadline();
@@ -205,41 +204,50 @@ final class Flight<V> extends FlightRecord<V> {
       }
       if (ctx.closed) {
         release(heldToken);
-        fail(new MemoLockClosedException(ctx.tag, id));
+        fail(new MemoLockClosedException(ctx.tag, keys.id));
         return false;
       }
       // Whatever arrived meanwhile (say, a failure published just before this re-check)
       // decides before the lock is tried again.
       FlightEvent queued;
-      while (listening && (queued = events.poll()) != null) {
+      while (listening && (queued = nextEvent()) != null) {
         if (handle(queued)) {
           return false;
         }
       }
-      state = heldToken == null ? State.ACQUIRING : State.TRIGGERED;
-      byte[] token = Bytes.newToken();
-      Protocol.Acquisition acquired;
-      try {
-        acquired = ctx.commands.protocol(id, () -> ctx.protocol.acquire(keys, token));
-        outageStart = 0;
-      } catch (MemoLockException e) {
-        // A listening waiter rides out a short outage (a restart, a failover): the subscriber
-        // reconnects and sends a resync. Past one lock timeout it gives up with the clear
-        // "unreachable" failure.
-        if (!listening
-            || !(e.getCause() != null && Outages.isOutage(e.getCause()))
-            || Thread.currentThread().isInterrupted()) {
-          throw e;
-        }
-        if (outageStart == 0) {
-          outageStart = now;
-        } else if (now - outageStart > ctx.settings.lockTimeout().toNanos()) {
-          throw e;
-        }
-        if (park(now + Math.min(OUTAGE_RETRY_NANOS, dl - now))) {
-          return true; // the next event or the retry time starts the next turn
+      if (checking) { // the re-check after listening is on its way (see listenThenCheck)
+        if (park(dl)) {
+          return true;
         }
         continue;
+      }
+      Protocol.Acquisition acquired = checked; // the re-check's answer, if it just came
+      checked = null;
+      byte[] token = acquired == null ? Bytes.newToken() : NO_TOKEN;
+      if (acquired == null) {
+        state = heldToken == null ? State.ACQUIRING : State.TRIGGERED;
+        try {
+          acquired = ctx.commands.protocol(keys.id, () -> ctx.protocol.acquire(keys, token));
+          outageStart = 0;
+        } catch (MemoLockException e) {
+          // A listening waiter rides out a short outage (a restart, a failover): the subscriber
+          // reconnects and sends a resync. Past one lock timeout it gives up with the clear
+          // "unreachable" failure.
+          if (!listening
+              || !(e.getCause() != null && Outages.isOutage(e.getCause()))
+              || Thread.currentThread().isInterrupted()) {
+            throw e;
+          }
+          if (outageStart == 0) {
+            outageStart = now;
+          } else if (now - outageStart > ctx.settings.lockTimeout().toNanos()) {
+            throw e;
+          }
+          if (park(now + Math.min(OUTAGE_RETRY_NANOS, dl - now))) {
+            return true; // the next event or the retry time starts the next turn
+          }
+          continue;
+        }
       }
       switch (acquired) {
         case Protocol.ValueExists v -> {
@@ -277,10 +285,9 @@ final class Flight<V> extends FlightRecord<V> {
         case Protocol.Locked locked -> {
           sawHolder = heldToken == null;
           if (!listening) {
-            if (!listen()) {
-              return false;
-            }
-            continue; // re-check after listening: closes the race with an earlier publish
+            state = State.SUBSCRIBING;
+            listenThenCheck(); // then re-checks: closes the race with an earlier publish
+            continue;
           }
           long pttl = locked.pttlMillis();
           long waitMs = pttl > 0 ? pttl + EXPIRY_SLACK_MS : ctx.settings.lockTimeout().toMillis();
@@ -310,7 +317,7 @@ final class Flight<V> extends FlightRecord<V> {
       }
       case Protocol.Failed f -> {
         ctx.counters.failures.increment();
-        fail(new ComputationFailedException(ctx.tag, id, f.className(), f.message(), null));
+        fail(new ComputationFailedException(ctx.tag, keys.id, f.className(), f.message(), null));
       }
     }
   }
@@ -318,7 +325,18 @@ final class Flight<V> extends FlightRecord<V> {
   /** Handles one event while waiting: {@code true} when the flight is over. */
   private boolean handle(FlightEvent event) {
     return switch (event) {
-      case FlightEvent.Resync r -> false;
+      case FlightEvent.Resync r -> {
+        checked = null; // a re-check's answer from before it is stale
+        yield false;
+      }
+      case FlightEvent.Checked c -> {
+        checking = false;
+        if (c.subscribeFailure() != null) {
+          throw subscribeFailed(c.subscribeFailure());
+        }
+        checked = current(c.resyncs()) ? c.acquisition() : null;
+        yield false;
+      }
       case FlightEvent.Due d -> false;
       case FlightEvent.Closed c -> {
         release(heldToken);
@@ -331,7 +349,16 @@ final class Flight<V> extends FlightRecord<V> {
         }
         yield false;
       }
-      case FlightEvent.Heard h -> heard(h.signal());
+      case FlightEvent.Heard h -> {
+        if (heard(h.signal())) {
+          yield true;
+        }
+        // Not settled by it (a failure under RETRY, a notification without the value): a
+        // re-check's answer from before this message is stale, the lock is tried again.
+        outdateCheck();
+        checked = null;
+        yield false;
+      }
     };
   }
 
@@ -354,7 +381,7 @@ final class Flight<V> extends FlightRecord<V> {
     } catch (Throwable t) {
       // Bytes a foreign publisher sent, or a codec's bug: this flight alone re-reads the stored
       // value, which decodes or fails its callers with a CodecException.
-      ctx.counters.incidents.report(Incidents.Kind.NOTIFICATION, ctx.tag, id, t);
+      ctx.counters.incidents.report(Incidents.Kind.NOTIFICATION, ctx.tag, keys.id, t);
       value = null;
     }
     if (value == null) {
@@ -367,31 +394,5 @@ final class Flight<V> extends FlightRecord<V> {
     release(heldToken);
     wakeUp(Optional.of(value));
     return true;
-  }
-
-  /**
-   * Subscribes to the resource's channels and waits for the acknowledgement.
-   *
-   * @return {@code false} when every caller has given up meanwhile (the flight restarted)
-   */
-  private boolean listen() throws InterruptedException {
-    state = State.SUBSCRIBING;
-    CompletableFuture<Void> ready = ctx.protocol.listen(keys, this);
-    listening = true; // from here on, run's finally block unregisters, whatever happens
-    try {
-      ready.get(Math.max(0, deadline() - System.nanoTime()), TimeUnit.NANOSECONDS);
-      return true;
-    } catch (ExecutionException e) {
-      throw ctx.closed
-          ? new MemoLockClosedException(ctx.tag, id)
-          : new MemoLockException(ctx.tag, id, "cannot subscribe", e.getCause());
-    } catch (TimeoutException e) {
-      if (System.nanoTime() - deadline() >= 0) {
-        restart(); // every caller of this flight has given up by now
-        return false;
-      }
-      throw new MemoLockException(
-          ctx.tag, id, "the subscriber connection did not subscribe in time (is Redis up?)", e);
-    }
   }
 }

@@ -6,14 +6,17 @@ import io.memolock.MemoLockException;
 import io.memolock.Trigger;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.atomic.AtomicLongFieldUpdater;
+import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 import org.jspecify.annotations.Nullable;
 
 /**
  * What a {@link Flight}'s callers, its thread and the subscriber share: the result every caller
- * waits on, how many callers there are and their latest deadline, the event queue, the state, and
+ * waits on, how many callers there are and their latest deadline, the events told, the state, and
  * the ways a flight completes (each removes it from the registry first, so a caller that arrives
  * afterwards starts a new one). The transitions themselves are in {@link Flight}. Thread-safe.
  *
@@ -22,15 +25,14 @@ import org.jspecify.annotations.Nullable;
  * the next event ({@link #tell}: a message, a resync, the timer, a caller leaving, close) starts a
  * new thread that carries on where the last one stopped. One thread at a time runs a flight: the
  * one that started it, or the one whose {@link #tell} moved it from parked to running (a
- * compare-and-set). No event is lost between the two: {@link #tell} queues the event before it
- * looks at the parked flag, and {@link #park} sets the flag before it looks at the queue, so at
+ * compare-and-set). No event is lost between the two: {@link #tell} pushes the event before it
+ * looks at the parked flag, and {@link #park} sets the flag before it looks at the events, so at
  * least one of them sees the other (both are sequentially consistent).
  *
  * @param <V> the value type
  */
 abstract class FlightRecord<V> implements Subscriber.Listener {
   final EngineContext<V> ctx;
-  final String id;
   final ResourceKeys keys;
   final @Nullable Computation<V> computation;
   final @Nullable Trigger trigger;
@@ -39,6 +41,12 @@ abstract class FlightRecord<V> implements Subscriber.Listener {
       fieldUpdater("joiners");
   private static final AtomicIntegerFieldUpdater<FlightRecord<?>> PARKED =
       fieldUpdater("parked");
+  private static final AtomicIntegerFieldUpdater<FlightRecord<?>> RESYNCS =
+      fieldUpdater("resyncs");
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static final AtomicReferenceFieldUpdater<FlightRecord<?>, @Nullable Told> INCOMING =
+      (AtomicReferenceFieldUpdater)
+          AtomicReferenceFieldUpdater.newUpdater(FlightRecord.class, Told.class, "incoming");
   @SuppressWarnings({"unchecked", "rawtypes"})
   private static final AtomicLongFieldUpdater<FlightRecord<?>> DEADLINE =
       (AtomicLongFieldUpdater) AtomicLongFieldUpdater.newUpdater(FlightRecord.class, "deadline");
@@ -49,19 +57,39 @@ abstract class FlightRecord<V> implements Subscriber.Listener {
   private volatile long deadline = Long.MIN_VALUE;
   /** 1 while the flight is parked: no thread runs it until an event (see the class comment). */
   private volatile int parked;
+  /** Resyncs told, and messages that did not settle the flight: a re-check sent before is stale. */
+  private volatile int resyncs;
   /** When the parked flight's timer fires, and its slot in {@link Wakeups} (-1: not armed). */
   long wakeAt;
   int timerSlot = -1;
   /**
-   * What the subscriber and the callers tell the flight's thread. Made on a miss only, so a hit
-   * allocates no queue; null until then.
+   * What the subscriber and the callers tell the flight's thread: a list in the flight itself, not
+   * a queue object (a waiting id keeps none): {@link #incoming}, pushed by any thread, newest first;
+   * {@link #taken}, the flight thread's, oldest first. Told from a miss on ({@link
+   * #takesEvents}); before, on the hit path, nothing is kept.
    */
-  volatile @Nullable ConcurrentLinkedQueue<FlightEvent> events;
+  private static final class Told {
+    final FlightEvent event;
+    @Nullable Told next;
+
+    Told(FlightEvent event) {
+      this.event = event;
+    }
+  }
+
+  private volatile @Nullable Told incoming;
+  private @Nullable Told taken;
+  volatile boolean takesEvents;
   volatile Flight.State state = Flight.State.READING;
   volatile Flight.Source source = Flight.Source.HIT;
   volatile @Nullable Thread thread;
   /** Registered with the protocol's subscriber; only the flight's thread reads or writes it. */
   boolean listening;
+  /**
+   * A re-check after listening is on its way ({@link #listenThenCheck}) until its {@link
+   * FlightEvent.Checked}; only the flight's thread reads or writes it.
+   */
+  boolean checking;
 
   FlightRecord(
       EngineContext<V> ctx,
@@ -69,7 +97,6 @@ abstract class FlightRecord<V> implements Subscriber.Listener {
       @Nullable Computation<V> computation,
       @Nullable Trigger trigger) {
     this.ctx = ctx;
-    this.id = keys.id;
     this.keys = keys;
     this.computation = computation;
     this.trigger = trigger;
@@ -104,7 +131,7 @@ abstract class FlightRecord<V> implements Subscriber.Listener {
 
   /** @return whether this call completed the flight (false if it was already complete) */
   boolean succeed(Optional<V> value) {
-    ctx.flights.remove(id, this);
+    ctx.flights.remove(keys.id, this);
     return result.complete(new FlightResult.Served<>(value));
   }
 
@@ -120,17 +147,17 @@ abstract class FlightRecord<V> implements Subscriber.Listener {
   }
 
   void fail(MemoLockException error) {
-    ctx.flights.remove(id, this);
+    ctx.flights.remove(keys.id, this);
     result.complete(new FlightResult.Failed<>(error));
   }
 
   void restart() {
-    ctx.flights.remove(id, this);
+    ctx.flights.remove(keys.id, this);
     result.complete(new FlightResult.Restart<>());
   }
 
   void close() {
-    fail(new MemoLockClosedException(ctx.tag, id));
+    fail(new MemoLockClosedException(ctx.tag, keys.id));
     tell(new FlightEvent.Closed());
     Thread t = thread;
     if (state == Flight.State.COMPUTING && t != null) {
@@ -139,11 +166,40 @@ abstract class FlightRecord<V> implements Subscriber.Listener {
   }
 
   void tell(FlightEvent event) {
-    ConcurrentLinkedQueue<FlightEvent> queue = events;
-    if (queue != null) {
-      queue.offer(event);
-      resume();
+    if (!takesEvents) {
+      return;
     }
+    Told told = new Told(event);
+    Told head;
+    do {
+      head = incoming;
+      told.next = head;
+    } while (!INCOMING.compareAndSet(this, head, told));
+    resume();
+  }
+
+  /** @return the oldest event told and not yet taken, or null (the flight's thread only) */
+  @Nullable FlightEvent nextEvent() {
+    Told t = taken;
+    if (t == null) {
+      Told in = INCOMING.getAndSet(this, null); // newest first: reversed into taken
+      while (in != null) {
+        Told older = in.next;
+        in.next = t;
+        t = in;
+        in = older;
+      }
+      if (t == null) {
+        return null;
+      }
+    }
+    taken = t.next;
+    return t.event;
+  }
+
+  /** @return whether events wait to be taken (exact on the flight's thread only) */
+  boolean hasEvents() {
+    return taken != null || incoming != null;
   }
 
   /**
@@ -155,8 +211,7 @@ abstract class FlightRecord<V> implements Subscriber.Listener {
    *     nothing of the flight), {@code false} if an event is already queued (carry on)
    */
   boolean park(long untilNanos) {
-    ConcurrentLinkedQueue<FlightEvent> queue = java.util.Objects.requireNonNull(events);
-    if (!queue.isEmpty() || ctx.closed) {
+    if (hasEvents() || ctx.closed) {
       return false;
     }
     if (!ctx.wakeups.arm(this, untilNanos)) {
@@ -165,7 +220,7 @@ abstract class FlightRecord<V> implements Subscriber.Listener {
     thread = null; // a finished thread's object (and its stack) is not kept while parked
     PARKED.set(this, 1);
     // An event queued before the flag was set is seen here; one queued after sees the flag.
-    if (!queue.isEmpty() && PARKED.compareAndSet(this, 1, 0)) {
+    if (hasEvents() && PARKED.compareAndSet(this, 1, 0)) {
       thread = Thread.currentThread();
       cancelWakeup();
       return false;
@@ -226,7 +281,90 @@ abstract class FlightRecord<V> implements Subscriber.Listener {
 
   @Override
   public void onResync() {
+    RESYNCS.incrementAndGet(this); // before the event: a check sent before it is seen as stale
     tell(new FlightEvent.Resync());
+  }
+
+  /** @return whether a re-check sent when the flight had seen {@code sent} resyncs is current */
+  boolean current(int sent) {
+    return resyncs == sent;
+  }
+
+  /** Makes a re-check on its way stale (see {@link #listenThenCheck}). */
+  void outdateCheck() {
+    RESYNCS.incrementAndGet(this);
+  }
+
+  /**
+   * Subscribes to the resource's channels, then re-checks, without a thread: closes the race with
+   * a publish (or a failure, or the holder's end) that happened after the flight found the lock
+   * held but before it listened. A thread would wait for the acknowledgement, then run the acquire
+   * script again, then park; here the acknowledgement's callback (on the subscriber's thread)
+   * sends a re-check that takes nothing ({@link Protocol#recheck}) through the command pipeline,
+   * and its answer comes back as a {@link FlightEvent.Checked}, which the flight's next turn
+   * handles like an acquire's answer (a held lock: it parks again, holding no thread). It is as
+   * safe as the blocking way because the check runs after the server acknowledged the
+   * subscription: a publish after that reaches the flight as a message, and what happened before
+   * it left its trace (the value, the remembered failure, the lock gone) for the check to find.
+   * A check that may predate a reconnection or a message that did not settle the flight (a resync,
+   * or a failure under RETRY, told since it was sent) is not trusted: the flight acquires the
+   * blocking way. The flight waits for the check ({@link #checking}) before it acquires again; its
+   * callers' deadline still holds (the timer of its parking).
+   */
+  void listenThenCheck() {
+    CompletableFuture<Void> ready = ctx.protocol.listen(keys, this);
+    listening = true; // from here on, run's finally block unregisters, whatever happens
+    checking = true;
+    ready.whenComplete(
+        (ok, failure) -> {
+          int sent = resyncs;
+          CompletableFuture<Protocol.@Nullable Acquisition> check = null;
+          if (failure == null && !ctx.closed) {
+            try {
+              check = ctx.protocol.recheck(keys);
+            } catch (RuntimeException e) {
+              // not lost: the flight acquires the blocking way, which reports what is wrong
+              ctx.counters.incidents.report(Incidents.Kind.SUBSCRIBER, ctx.tag, keys.id, e);
+            }
+          }
+          if (check == null) {
+            tell(new FlightEvent.Checked(null, failure, sent));
+          } else {
+            check.whenComplete((a, e) -> tell(new FlightEvent.Checked(a, null, sent)));
+          }
+        });
+  }
+
+  /**
+   * Subscribes to the resource's channels and waits for the acknowledgement (the trigger's path;
+   * a waiter uses {@link #listenThenCheck}).
+   *
+   * @return {@code false} when every caller has given up meanwhile (the flight restarted)
+   */
+  boolean listen() throws InterruptedException {
+    state = Flight.State.SUBSCRIBING;
+    CompletableFuture<Void> ready = ctx.protocol.listen(keys, this);
+    listening = true; // from here on, run's finally block unregisters, whatever happens
+    try {
+      ready.get(Math.max(0, deadline() - System.nanoTime()), TimeUnit.NANOSECONDS);
+      return true;
+    } catch (ExecutionException e) {
+      throw subscribeFailed(e.getCause());
+    } catch (TimeoutException e) {
+      if (System.nanoTime() - deadline() >= 0) {
+        restart(); // every caller of this flight has given up by now
+        return false;
+      }
+      throw new MemoLockException(
+          ctx.tag, keys.id, "the subscriber connection did not subscribe in time (is Redis up?)", e);
+    }
+  }
+
+  /** @return the failure of a subscription, for the callers */
+  MemoLockException subscribeFailed(@Nullable Throwable cause) {
+    return ctx.closed
+        ? new MemoLockClosedException(ctx.tag, keys.id)
+        : new MemoLockException(ctx.tag, keys.id, "cannot subscribe", cause);
   }
 
   /** Subscribes without waiting for the acknowledgement (see Holder's listen-to-own-store). */
@@ -241,15 +379,14 @@ abstract class FlightRecord<V> implements Subscriber.Listener {
       return;
     }
     try {
-      ctx.commands.protocol(id, () -> ctx.protocol.release(keys, token));
+      ctx.commands.protocol(keys.id, () -> ctx.protocol.release(keys, token));
     } catch (MemoLockException e) {
-      ctx.counters.incidents.report(Incidents.Kind.RELEASE, ctx.tag, id, e);
+      ctx.counters.incidents.report(Incidents.Kind.RELEASE, ctx.tag, keys.id, e);
     }
   }
 
   /** @return the state's name, with {@code " +events"} while events are queued (for tests) */
   String describe() {
-    ConcurrentLinkedQueue<FlightEvent> queue = events;
-    return state.name() + (queue == null || queue.isEmpty() ? "" : " +events");
+    return state.name() + (hasEvents() ? " +events" : "");
   }
 }

@@ -59,7 +59,7 @@ final class Holder<V> {
       if (computed == null) {
         throw new NullPointerException("the computation returned null instead of a Computed");
       }
-      write = computed.isAbsent() ? null : ctx.encode(flight.id, computed.value());
+      write = computed.isAbsent() ? null : ctx.encode(flight.keys.id, computed.value());
     } catch (Throwable t) {
       stop(renewal);
       if (ctx.closed) {
@@ -79,7 +79,7 @@ final class Holder<V> {
         // Commands.call already tries a second time on a fresh connection when one dies.
         stored =
             ctx.commands.protocol(
-                flight.id,
+                flight.keys.id,
                 () ->
                     write == null
                         ? ctx.protocol.storeAbsence(flight.keys, token, ttl)
@@ -91,7 +91,7 @@ final class Holder<V> {
         }
         // A value the callers get must be a value Redis holds, or they are told: they fail
         // with the cause, and waiters elsewhere are told at once if Redis still listens.
-        ctx.counters.incidents.report(Incidents.Kind.STORE, ctx.tag, flight.id, e);
+        ctx.counters.incidents.report(Incidents.Kind.STORE, ctx.tag, flight.keys.id, e);
         storeFailed(e);
         return;
       }
@@ -141,7 +141,7 @@ final class Holder<V> {
       t.addSuppressed(announceFailed);
     }
     flight.fail(
-        new ComputationFailedException(ctx.tag, flight.id, t.getClass().getName(), t.getMessage(), t));
+        new ComputationFailedException(ctx.tag, flight.keys.id, t.getClass().getName(), t.getMessage(), t));
   }
 
   /** The store failed: releases the lock, tells waiters elsewhere, fails the callers here. */
@@ -149,7 +149,7 @@ final class Holder<V> {
     MemoLockException error =
         new MemoLockException(
             ctx.tag,
-            flight.id,
+            flight.keys.id,
             "the computed value could not be stored, so it is not returned: " + cause.getMessage(),
             cause);
     // A store failure is not the resource's own: it is never remembered (failure TTL 0).
@@ -165,11 +165,11 @@ final class Holder<V> {
   private @Nullable MemoLockException announce(Protocol.Failed failure, long failureTtlMillis) {
     try {
       ctx.commands.protocol(
-          flight.id, () -> ctx.protocol.fail(flight.keys, token, failure, failureTtlMillis));
+          flight.keys.id, () -> ctx.protocol.fail(flight.keys, token, failure, failureTtlMillis));
       return null;
     } catch (MemoLockException e) {
       // Waiters elsewhere re-check when the lock expires; the callers here learn it at once.
-      ctx.counters.incidents.report(Incidents.Kind.ANNOUNCE, ctx.tag, flight.id, e);
+      ctx.counters.incidents.report(Incidents.Kind.ANNOUNCE, ctx.tag, flight.keys.id, e);
       return e;
     }
   }

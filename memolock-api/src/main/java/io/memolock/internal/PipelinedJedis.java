@@ -2,6 +2,8 @@ package io.memolock.internal;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
@@ -15,6 +17,7 @@ import redis.clients.jedis.RedisClusterClient;
 import redis.clients.jedis.RedisProtocol;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisException;
+import redis.clients.jedis.exceptions.JedisNoScriptException;
 import redis.clients.jedis.executors.CommandExecutor;
 import redis.clients.jedis.util.JedisClusterCRC16;
 
@@ -36,10 +39,45 @@ final class PipelinedJedis extends UnifiedJedis {
   private static final System.Logger LOG = System.getLogger("io.memolock");
 
   private final LongAdder pipelined;
+  private final Routes routes;
 
-  private PipelinedJedis(CommandExecutor executor, @Nullable RedisProtocol protocol, LongAdder n) {
-    super(executor, null, protocol, null);
+  private PipelinedJedis(Routes routes, @Nullable RedisProtocol protocol, LongAdder n) {
+    super(routes, null, protocol, null);
     this.pipelined = n;
+    this.routes = routes;
+  }
+
+  /** The executor of this view: which pipeline a command goes through. */
+  private interface Routes extends CommandExecutor {
+    /** @return the command's pipeline, or null when it goes to the client as it is */
+    @Nullable CommandPipeline pipelineFor(CommandObject<?> command);
+
+    @Override
+    void close();
+  }
+
+  /**
+   * Runs a script without blocking the calling thread (see {@link CommandPipeline#executeLater}),
+   * with {@code EVAL} when the server does not know it ({@code NOSCRIPT}).
+   *
+   * @return its reply's future, or null when the command has no pipeline here (a cluster slot
+   *     without a known owner): the caller runs it the blocking way
+   */
+  @Nullable CompletableFuture<Object> scriptLater(
+      byte[] sha, byte[] text, List<byte[]> keys, List<byte[]> args) {
+    CommandObject<Object> evalsha = commandObjects.evalsha(sha, keys, args);
+    CommandPipeline pipeline = routes.pipelineFor(evalsha);
+    if (pipeline == null) {
+      return null;
+    }
+    return pipeline
+        .executeLater(evalsha)
+        .exceptionallyCompose(
+            e ->
+                (e instanceof CompletionException ? e.getCause() : e)
+                        instanceof JedisNoScriptException
+                    ? pipeline.executeLater(commandObjects.eval(text, keys, args))
+                    : CompletableFuture.failedFuture(e));
   }
 
   /** @return commands that shared a round trip so far */
@@ -101,10 +139,15 @@ final class PipelinedJedis extends UnifiedJedis {
   }
 
   /** A standalone client: one pipeline. */
-  private record Standalone(CommandPipeline pipeline) implements CommandExecutor {
+  private record Standalone(CommandPipeline pipeline) implements Routes {
     @Override
     public <T> T executeCommand(CommandObject<T> command) {
       return pipeline.execute(command);
+    }
+
+    @Override
+    public CommandPipeline pipelineFor(CommandObject<?> command) {
+      return pipeline;
     }
 
     @Override
@@ -112,7 +155,7 @@ final class PipelinedJedis extends UnifiedJedis {
   }
 
   /** A cluster client: one pipeline per primary, by the slot of a command's first key. */
-  private static final class PerNode implements CommandExecutor {
+  private static final class PerNode implements Routes {
     private final RedisClusterClient cluster;
     private final SharedClient shared;
     private final LongAdder pipelined;
@@ -136,6 +179,12 @@ final class PipelinedJedis extends UnifiedJedis {
 
     @Override
     public <T> T executeCommand(CommandObject<T> command) {
+      CommandPipeline pipeline = pipelineFor(command);
+      return pipeline == null ? cluster.executeCommand(command) : pipeline.execute(command);
+    }
+
+    @Override
+    public @Nullable CommandPipeline pipelineFor(CommandObject<?> command) {
       int slot = slot(command);
       HostAndPort owner;
       try {
@@ -143,10 +192,7 @@ final class PipelinedJedis extends UnifiedJedis {
       } catch (JedisException e) {
         owner = null; // no node answers: the client reports the outage
       }
-      if (owner == null) {
-        return cluster.executeCommand(command);
-      }
-      return pipelines.computeIfAbsent(owner, this::pipeline).execute(command);
+      return owner == null ? null : pipelines.computeIfAbsent(owner, this::pipeline);
     }
 
     private CommandPipeline pipeline(HostAndPort node) {

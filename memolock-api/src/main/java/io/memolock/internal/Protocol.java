@@ -79,6 +79,20 @@ interface Protocol {
   Acquisition acquire(ResourceKeys keys, byte[] token);
 
   /**
+   * The waiter's re-check once it listens, without blocking the calling thread (a subscriber's
+   * callback): what {@link #acquire} would find, except that it takes nothing. It completes with
+   * {@link ValueExists}, {@link Remembered} or {@link Locked} (a positive TTL), or with null when
+   * the waiter must {@link #acquire} the blocking way: the lock is free or has no TTL (a lock key of
+   * another type is reported there), or the check failed (there it fails again with its cause, or
+   * succeeds). Never completes exceptionally.
+   *
+   * @return the answer's future, or null when this protocol cannot check so
+   */
+  default @Nullable CompletableFuture<@Nullable Acquisition> recheck(ResourceKeys keys) {
+    return null;
+  }
+
+  /**
    * Takes the lock for an early recomputation although the value exists, but only while the value
    * expires within {@code expiresWithinMillis}.
    *

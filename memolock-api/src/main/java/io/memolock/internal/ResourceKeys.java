@@ -9,22 +9,24 @@ import org.jspecify.annotations.Nullable;
  * The Redis names of one resource (tag, id), encoded once: the value key at once (all that a hit
  * needs), the lock, failure key and channels on the first miss. Validates the id. Thread-safe
  * (the lazily made names are immutable; racing threads make equal copies).
+ *
+ * <p>Kept small, as a waiting id holds one: names that are easily made again (the value key's
+ * string, the list of channels) are made when needed, not kept.
  */
 final class ResourceKeys {
   final String id;
-  final String valueName;
   final byte[] value;
   private final KeyScheme scheme;
   private final String tag;
   private volatile @Nullable Names names;
 
   /** The names beyond the value key. */
-  record Names(
-      byte[] lock,
-      byte[] failure,
-      String notifyChannel,
-      String failureChannel,
-      List<String> channels) {}
+  record Names(byte[] lock, byte[] failure, String notifyChannel, String failureChannel) {
+    /** @return both channels, the notification's first (a new list each time) */
+    List<String> channels() {
+      return List.of(notifyChannel, failureChannel);
+    }
+  }
 
   /**
    * @throws NullPointerException if id is null
@@ -35,14 +37,14 @@ final class ResourceKeys {
     this.scheme = scheme;
     this.tag = tag;
     this.id = id;
-    this.valueName = scheme.valueKey(tag, id);
-    this.value = Bytes.utf8(valueName);
+    this.value = Bytes.utf8(scheme.valueKey(tag, id));
   }
 
   Names names() {
     Names n = names;
     if (n == null) {
       KeyScheme.Keys k = scheme.keys(tag, id);
+      String valueName = scheme.valueKey(tag, id);
       if (!valueName.equals(k.value())) {
         throw new IllegalStateException(
             "the key scheme names the value key of '"
@@ -58,8 +60,7 @@ final class ResourceKeys {
               Bytes.utf8(k.lock()),
               Bytes.utf8(k.failure()),
               k.notification(),
-              k.failure(),
-              List.of(k.notification(), k.failure()));
+              k.failure());
       names = n;
     }
     return n;

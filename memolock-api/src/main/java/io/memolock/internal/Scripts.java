@@ -5,6 +5,8 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.jspecify.annotations.Nullable;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisNoScriptException;
 
@@ -27,6 +29,21 @@ final class Scripts {
           if redis.call('TYPE', KEYS[2]).ok ~= 'string' then
             return redis.error_reply('WRONGTYPE the lock key holds another type than a string')
           end
+          return {3, redis.call('PTTL', KEYS[2])}
+          """);
+
+  /**
+   * The re-check of a waiter once it listens (see {@link Protocol#recheck}); takes nothing. KEYS:
+   * value, lock, failure key. Returns {1} value exists, {2, payload} failure remembered, else {3,
+   * the lock's PTTL} (-2: no lock, -1: one without a TTL; the waiter then acquires as usual, where
+   * a lock key of another type is reported).
+   */
+  static final Script RECHECK =
+      new Script(
+          """
+          if redis.call('EXISTS', KEYS[1]) == 1 then return {1} end
+          local f = redis.call('GET', KEYS[3])
+          if f then return {2, f} end
           return {3, redis.call('PTTL', KEYS[2])}
           """);
 
@@ -182,6 +199,17 @@ final class Scripts {
       } catch (JedisNoScriptException e) {
         return redis.eval(text, keys, args);
       }
+    }
+
+    /**
+     * Runs it without blocking the calling thread, through the view's pipeline (see {@link
+     * PipelinedJedis#scriptLater}).
+     *
+     * @return the reply's future, or null when it cannot run so (run it the blocking way)
+     */
+    @Nullable CompletableFuture<Object> runLater(
+        PipelinedJedis redis, List<byte[]> keys, List<byte[]> args) {
+      return redis.scriptLater(sha, text, keys, args);
     }
   }
 }

@@ -72,6 +72,11 @@ final class ShardedProtocol implements Protocol {
   }
 
   @Override
+  public @Nullable CompletableFuture<@Nullable Acquisition> recheck(ResourceKeys keys) {
+    return scripts.recheck(keys);
+  }
+
+  @Override
   public boolean refresh(ResourceKeys keys, byte[] token, long expiresWithinMillis) {
     return scripts.refresh(keys, token, expiresWithinMillis);
   }

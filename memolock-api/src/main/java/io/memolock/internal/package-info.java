@@ -28,9 +28,12 @@
  *       or free while nothing was written since. A failure releases the lock and is published on
  *       {@code T/fail:I} instead; a store that fails fails the callers with the cause.
  *   <li><b>Wait.</b> A loser listens on {@code T/notif:I} and {@code T/fail:I} through the client's
- *       one shared {@link io.memolock.internal.Subscriber}, acquires again (closing the race with a
- *       publish before it listened), then waits for a message, at most the lock's remaining TTL:
- *       then it acquires again and takes over if the holder vanished without a value.
+ *       one shared {@link io.memolock.internal.Subscriber}, re-checks once the subscription is
+ *       acknowledged (closing the race with a publish before it listened: a script that takes
+ *       nothing, sent from the acknowledgement's callback through the pipeline, so that no thread
+ *       waits for either; see {@link io.memolock.internal.FlightRecord#listenThenCheck}), then
+ *       waits for a message, at most the lock's remaining TTL: then it acquires again and takes
+ *       over if the holder vanished without a value.
  * </ol>
  *
  * <h2>On a Redis Cluster</h2>

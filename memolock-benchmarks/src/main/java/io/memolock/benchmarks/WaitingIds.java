@@ -40,6 +40,8 @@ public final class WaitingIds {
   /** The classic protocol's channels per resource: the notification and the failure channel. */
   private static final int CHANNELS_PER_ID = 2;
 
+  private static final boolean TRACE = Boolean.getBoolean("waiting.trace");
+
   private WaitingIds() {}
 
   /**
@@ -163,6 +165,8 @@ public final class WaitingIds {
                 .build()) {
       lock.getIfPresent("warm"); // the connection and the subscriber are up
       long channelsBefore = pubsubChannels(admin);
+      java.util.Map<String, long[]> commandsBefore = commandStats(admin);
+      double redisCpuBefore = redisCpuSeconds(admin);
       long before = HeapHistogram.usedAfterGc();
       HeapHistogram hBefore = report ? HeapHistogram.take() : null;
       String[] got = new String[n];
@@ -218,9 +222,18 @@ public final class WaitingIds {
             && System.nanoTime() - lastChange > 300_000_000L) {
           break;
         }
+        if (TRACE && polls % 40 == 0) {
+          java.util.Map<String, Integer> states = new java.util.TreeMap<>();
+          for (int i = 0; i < n; i += 50) {
+            states.merge(String.valueOf(engine.flightState(id[i])), 50, Integer::sum);
+          }
+          System.out.printf(Locale.ROOT, "  %.2f s %s%n", at[polls - 1] / 1e9, states);
+        }
         Thread.sleep(5);
       }
       long settledAt = lastChange - t0;
+      java.util.Map<String, long[]> commandsAfter = commandStats(admin);
+      double redisCpu = redisCpuSeconds(admin) - redisCpuBefore;
       int channels = engine.subscribedChannels();
       long subscribedAt = -1;
       for (int i = 0; i < polls; i++) {
@@ -241,6 +254,20 @@ public final class WaitingIds {
                 : String.format(Locale.ROOT, "all subscribed on the server at %.2f s", subscribedAt / 1e9),
             settledAt / 1e9, channels, channels / (double) n, (after - before) / 1e6, per);
         System.out.print(HeapHistogram.take().growthSince(hBefore, n, 30));
+        System.out.printf(
+            Locale.ROOT,
+            "Redis CPU until settled: %.2f s (INFO cpu, user + sys); commands (INFO commandstats"
+                + " delta, scripts' inner calls counted too): calls, per id, usec%n",
+            redisCpu);
+        commandsAfter.forEach(
+            (name, a) -> {
+              long[] b = commandsBefore.getOrDefault(name, new long[2]);
+              if (a[0] - b[0] > n / 100 && !name.equals("info")) {
+                System.out.printf(
+                    Locale.ROOT, "    %-10s %9d %6.2f %10d%n",
+                    name, a[0] - b[0], (a[0] - b[0]) / (double) n, a[1] - b[1]);
+              }
+            });
       }
       long p0 = System.nanoTime();
       chunked(
@@ -308,6 +335,37 @@ public final class WaitingIds {
         p.sync();
       }
     }
+  }
+
+  /** @return calls and usec per command ({@code INFO commandstats}), sorted by name */
+  private static java.util.Map<String, long[]> commandStats(RedisClient admin) {
+    java.util.Map<String, long[]> out = new java.util.TreeMap<>();
+    for (String line : admin.info("commandstats").split("\r?\n")) {
+      if (line.startsWith("cmdstat_")) {
+        String name = line.substring("cmdstat_".length(), line.indexOf(':'));
+        long[] v = new long[2];
+        for (String field : line.substring(line.indexOf(':') + 1).split(",")) {
+          if (field.startsWith("calls=")) {
+            v[0] = Long.parseLong(field.substring(6));
+          } else if (field.startsWith("usec=")) {
+            v[1] = Long.parseLong(field.substring(5));
+          }
+        }
+        out.put(name, v);
+      }
+    }
+    return out;
+  }
+
+  /** @return the server's used_cpu_user + used_cpu_sys */
+  private static double redisCpuSeconds(RedisClient admin) {
+    double cpu = 0;
+    for (String line : admin.info("cpu").split("\r?\n")) {
+      if (line.startsWith("used_cpu_user:") || line.startsWith("used_cpu_sys:")) {
+        cpu += Double.parseDouble(line.substring(line.indexOf(':') + 1).strip());
+      }
+    }
+    return cpu;
   }
 
   private static long pubsubChannels(RedisClient admin) {
