@@ -185,8 +185,9 @@ public final class Engine<V> implements MemoLock<V> {
   }
 
   /**
-   * @return the state of this id's flight ({@code "WAITING"}, ...), with {@code " +events"} while
-   *     events are queued for it, or null (for tests that must wait until a flight settled)
+   * @return the state of this id's flight ({@code "WAITING"}, ...), with {@code " +checking"}
+   *     while its re-check after subscribing is on its way and {@code " +events"} while events are
+   *     queued for it, or null (for tests that must wait until a flight settled)
    */
   public @Nullable String flightState(String id) {
     Flight<V> flight = ctx.flights.get(id);

@@ -87,9 +87,9 @@ abstract class FlightRecord<V> implements Subscriber.Listener {
   boolean listening;
   /**
    * A re-check after listening is on its way ({@link #listenThenCheck}) until its {@link
-   * FlightEvent.Checked}; only the flight's thread reads or writes it.
+   * FlightEvent.Checked}; only the flight's thread writes it (volatile for {@link #describe}).
    */
-  boolean checking;
+  volatile boolean checking;
 
   FlightRecord(
       EngineContext<V> ctx,
@@ -387,6 +387,6 @@ abstract class FlightRecord<V> implements Subscriber.Listener {
 
   /** @return the state's name, with {@code " +events"} while events are queued (for tests) */
   String describe() {
-    return state.name() + (hasEvents() ? " +events" : "");
+    return state.name() + (checking ? " +checking" : "") + (hasEvents() ? " +events" : "");
   }
 }
