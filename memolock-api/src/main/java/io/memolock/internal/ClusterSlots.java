@@ -45,6 +45,24 @@ public final class ClusterSlots {
     return s == null ? null : s.owners()[slot];
   }
 
+  /**
+   * The pool the cluster client keeps for a node (whose factory makes its connections), asking the
+   * client to refresh its topology once if it does not know the node yet.
+   *
+   * @throws JedisConnectionException if the client still does not know it
+   */
+  public static ConnectionPool poolOf(RedisClusterClient cluster, HostAndPort node) {
+    ConnectionPool pool = cluster.getClusterNodes().get(node.toString());
+    if (pool == null) {
+      cluster.refreshClusterTopology();
+      pool = cluster.getClusterNodes().get(node.toString());
+    }
+    if (pool == null) {
+      throw new JedisConnectionException("the cluster client does not know the node " + node);
+    }
+    return pool;
+  }
+
   /** @return the nodes that served a slot at the last load (empty before the first) */
   public Set<HostAndPort> primaries() {
     Snapshot s = snapshot;

@@ -221,15 +221,7 @@ final class ShardedSubscriber implements Channels {
 
   /** The pool Jedis keeps for the node (whose factory makes its connections). */
   private ConnectionPool pool(HostAndPort owner) {
-    ConnectionPool pool = cluster.getClusterNodes().get(owner.toString());
-    if (pool == null) {
-      cluster.refreshClusterTopology();
-      pool = cluster.getClusterNodes().get(owner.toString());
-    }
-    if (pool == null) {
-      throw new JedisConnectionException("the cluster client does not know the node " + owner);
-    }
-    return pool;
+    return ClusterSlots.poolOf(cluster, owner);
   }
 
   /** The topology thread: checks when woken, and again while a node with listeners is down. */

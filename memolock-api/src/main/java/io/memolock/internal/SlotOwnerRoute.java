@@ -4,7 +4,6 @@ import java.util.List;
 import java.util.concurrent.Semaphore;
 import java.util.function.Function;
 import redis.clients.jedis.Connection;
-import redis.clients.jedis.ConnectionPool;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Protocol;
 import redis.clients.jedis.RedisClusterClient;
@@ -107,15 +106,7 @@ final class SlotOwnerRoute {
 
   /** A pooled connection to the node (returned to its pool when closed). */
   private Connection connection(HostAndPort node) {
-    ConnectionPool pool = cluster.getClusterNodes().get(node.toString());
-    if (pool == null) {
-      cluster.refreshClusterTopology();
-      pool = cluster.getClusterNodes().get(node.toString());
-    }
-    if (pool == null) {
-      throw new JedisConnectionException("the cluster client does not know the node " + node);
-    }
-    return pool.getResource();
+    return ClusterSlots.poolOf(cluster, node).getResource();
   }
 
   /**
