@@ -1,6 +1,7 @@
 package io.memolock.local;
 
 import io.memolock.internal.ClusterSlots;
+import io.memolock.internal.RateLimitedLog;
 import io.memolock.internal.SlotTags;
 import io.memolock.internal.SubscriberConnection;
 import java.nio.charset.StandardCharsets;
@@ -23,7 +24,6 @@ import redis.clients.jedis.ConnectionPool;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Protocol;
 import redis.clients.jedis.RedisClusterClient;
-import redis.clients.jedis.exceptions.JedisConnectionException;
 
 /**
  * A near cache's invalidation stream on a Redis Cluster: one {@link NodeSession} per primary, each
@@ -83,6 +83,13 @@ final class ClusterTracker implements InvalidationStream, NodeSession.Events {
   private boolean closed;
 
   private volatile @Nullable Exception lastError;
+  private final RateLimitedLog failures;
+
+  /** Keeps the failure for {@link #lastError}, and counts and logs it. */
+  private void failed(Exception e) {
+    lastError = e;
+    failures.report(() -> clientName + ": the invalidation stream failed (the near cache is down until every primary is tracked): " + e);
+  }
 
   ClusterTracker(
       RedisClusterClient cluster,
@@ -91,7 +98,9 @@ final class ClusterTracker implements InvalidationStream, NodeSession.Events {
       NearCache<?> near,
       ThreadFactory threads,
       String tag,
-      long recheckMs) {
+      long recheckMs,
+      RateLimitedLog failures) {
+    this.failures = failures;
     this.recheckMs = recheckMs;
     this.cluster = cluster;
     this.slots = new ClusterSlots(cluster);
@@ -166,7 +175,7 @@ final class ClusterTracker implements InvalidationStream, NodeSession.Events {
       lock.unlock();
     }
     if (cause != null) {
-      lastError = cause;
+      failed(cause);
     }
     wake.release();
   }
@@ -200,7 +209,7 @@ final class ClusterTracker implements InvalidationStream, NodeSession.Events {
       try {
         refresh();
       } catch (RuntimeException e) {
-        lastError = e; // no node answers (an election?), or a node unknown to the client
+        failed(e); // no node answers (an election?), or a node unknown to the client
       }
       backoff = isLive() ? 0 : Math.min(MAX_BACKOFF_MS, backoff == 0 ? 20 : backoff * 2);
     }
@@ -340,21 +349,12 @@ final class ClusterTracker implements InvalidationStream, NodeSession.Events {
           && role.get(0) instanceof byte[] name
           && "master".equals(new String(name, StandardCharsets.UTF_8));
     } catch (RuntimeException e) {
-      lastError = e;
+      failed(e);
       return false;
     }
   }
 
-  /** The pool Jedis keeps for the node (whose factory makes its connections). */
   private ConnectionPool pool(HostAndPort node) {
-    ConnectionPool pool = cluster.getClusterNodes().get(node.toString());
-    if (pool == null) {
-      cluster.refreshClusterTopology();
-      pool = cluster.getClusterNodes().get(node.toString());
-    }
-    if (pool == null) {
-      throw new JedisConnectionException("the cluster client does not know the node " + node);
-    }
-    return pool;
+    return ClusterSlots.poolOf(cluster, node);
   }
 }

@@ -1,6 +1,7 @@
 package io.memolock.local;
 
 import io.memolock.internal.Engine;
+import io.memolock.internal.RateLimitedLog;
 import java.util.concurrent.ThreadFactory;
 import org.jspecify.annotations.Nullable;
 import redis.clients.jedis.RedisClient;
@@ -19,10 +20,15 @@ interface InvalidationStream {
    * RedisClusterClient}, else a {@link Tracker} (the builder lets nothing else through).
    */
   static InvalidationStream of(
-      Engine<?> engine, NearKeys keys, NearCache<?> near, ThreadFactory threads, long recheckMs) {
+      Engine<?> engine,
+      NearKeys keys,
+      NearCache<?> near,
+      ThreadFactory threads,
+      long recheckMs,
+      RateLimitedLog failures) {
     if (engine.client() instanceof RedisClusterClient cluster) {
       return new ClusterTracker(
-          cluster, keys.prefix(), keys::nearKeyOf, near, threads, engine.tag(), recheckMs);
+          cluster, keys.prefix(), keys::nearKeyOf, near, threads, engine.tag(), recheckMs, failures);
     }
     return new Tracker(
         engine.subscriber(),
@@ -31,7 +37,8 @@ interface InvalidationStream {
         keys::nearKeyOf,
         near,
         threads,
-        engine.tag());
+        engine.tag(),
+        failures);
   }
 
   /** Starts keeping the stream up; the near cache goes live once it is. */

@@ -64,6 +64,8 @@ final class LocalTierImpl<V> implements LocalTier<V> {
   private final RateLimitedLog refreshFailures = new RateLimitedLog();
   /** Near fills and computation-time hints whose command failed: counted and logged. */
   private final RateLimitedLog hintFailures = new RateLimitedLog();
+  /** The invalidation stream's failed connections and topology loads: counted and logged. */
+  private final RateLimitedLog streamFailures = new RateLimitedLog();
 
   LocalTierImpl(
       Engine<V> engine,
@@ -81,7 +83,8 @@ final class LocalTierImpl<V> implements LocalTier<V> {
     this.ticker = ticker;
     this.threads = threads;
     this.near = new NearCache<>(maximumSize, ticker);
-    this.stream = InvalidationStream.of(engine, keys, near, threads, topologyRecheckMs);
+    this.stream = InvalidationStream.of(
+        engine, keys, near, threads, topologyRecheckMs, streamFailures);
     stream.start();
     this.bulk =
         new NearBulk<>(engine, keys, times, near, ticker, beta, misses, this::hit, () -> closed);
@@ -200,6 +203,7 @@ final class LocalTierImpl<V> implements LocalTier<V> {
         refreshes.sum(),
         refreshFailures.count(),
         hintFailures.count(),
+        streamFailures.count(),
         near.estimatedSize(),
         near.live(),
         engine.metrics());
@@ -228,10 +232,6 @@ final class LocalTierImpl<V> implements LocalTier<V> {
   /** @return the invalidation stream, for tests */
   InvalidationStream stream() {
     return stream;
-  }
-
-  Tracker tracker() {
-    return (Tracker) stream;
   }
 
   String prefix() {

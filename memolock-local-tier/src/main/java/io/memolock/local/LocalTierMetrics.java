@@ -18,6 +18,9 @@ import io.memolock.Metrics;
  * @param hintFailures commands beside a near miss that failed: reading the value's TTL (the copy
  *     was then not kept near) or recording its computation time for early refresh; the caller got
  *     its value either way (each logged, at most one line per 10 s)
+ * @param streamFailures failures of the invalidation stream's own work: a tracking connection that
+ *     could not be opened or that ended on an error, a topology load or role check that failed on a
+ *     cluster (each logged, at most one line per 10 s); the near cache is down until it is back
  * @param estimatedSize near entries held now (approximate; may count expired copies not yet dropped,
  *     which are never served)
  * @param active whether the near cache serves now: false while the invalidation stream is being
@@ -32,6 +35,7 @@ public record LocalTierMetrics(
     long refreshes,
     long refreshFailures,
     long hintFailures,
+    long streamFailures,
     long estimatedSize,
     boolean active,
     Metrics remote) {}

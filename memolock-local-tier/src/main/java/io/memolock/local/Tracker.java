@@ -1,5 +1,6 @@
 package io.memolock.local;
 
+import io.memolock.internal.RateLimitedLog;
 import io.memolock.internal.Subscriber;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -65,6 +66,13 @@ final class Tracker
   private boolean closed;
 
   private volatile @Nullable Exception lastError;
+  private final RateLimitedLog failures;
+
+  /** Keeps the failure for {@link #lastError}, and counts and logs it. */
+  private void failed(Exception e) {
+    lastError = e;
+    failures.report(() -> name + ": the invalidation stream failed (the near cache is down until it is back): " + e);
+  }
 
   private record Connected(long epoch, long clientId) {}
 
@@ -82,7 +90,9 @@ final class Tracker
       Function<String, @Nullable String> nearKeyOf,
       NearCache<?> near,
       ThreadFactory threads,
-      String tag) {
+      String tag,
+      RateLimitedLog failures) {
+    this.failures = failures;
     this.subscriber = subscriber;
     this.connections = connections;
     this.prefix = prefix;
@@ -212,7 +222,7 @@ final class Tracker
           try {
             session = open(wanted);
           } catch (RuntimeException e) {
-            lastError = e;
+            failed(e);
             delay = backoff(delay);
           }
         } else if (event == Signal.CLOSE) {
@@ -306,7 +316,7 @@ final class Tracker
       try {
         proceed(connection, control);
       } catch (RuntimeException e) {
-        lastError = e;
+        failed(e);
       } finally {
         connection.close();
         ended(this);

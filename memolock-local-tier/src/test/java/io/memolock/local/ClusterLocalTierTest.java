@@ -181,7 +181,9 @@ class ClusterLocalTierTest {
       await("the near cache stops serving at once", () -> !tier.localMetrics().active());
       assertFalse(impl(tier).isNear(ids.get(1)), "flushed, also the other primaries' ids");
       await("the replica is promoted", Duration.ofSeconds(20), () -> CLUSTER.primaries().contains(replica));
-      assertEquals("OK", CLUSTER.cli("SET", "{ck:" + id + "}", "after kill", "PX", "60000"));
+      // The node redis-cli asks may not know of the promotion yet (CLUSTERDOWN): write once it does.
+      await("a write after the promotion", Duration.ofSeconds(20),
+          () -> "OK".equals(CLUSTER.cli("SET", "{ck:" + id + "}", "after kill", "PX", "60000")));
       await("the tier serves", Duration.ofSeconds(20), () -> tier.localMetrics().active());
       awaitServed(tier, id, "after kill");
       awaitNear(tier, id);
@@ -211,6 +213,7 @@ class ClusterLocalTierTest {
     List<Long> before = trackingClients(primary, "cc");
     assertEquals(1, before.size(), "one tracking connection on the node");
     long flushes = tier.localMetrics().flushes();
+    long streamFailures = tier.localMetrics().streamFailures();
 
     CLUSTER.node(primary, j -> j.clientKill(redis.clients.jedis.params.ClientKillParams.clientKillParams()
         .id(Long.toString(before.get(0)))));
@@ -220,6 +223,8 @@ class ClusterLocalTierTest {
     List<Long> after = trackingClients(primary, "cc");
     assertEquals(1, after.size());
     assertFalse(after.equals(before), "a new tracking connection");
+    assertTrue(
+        tier.localMetrics().streamFailures() > streamFailures, "the dropped session is counted");
     assertEquals("OK", CLUSTER.cli("SET", "{cc:" + ids.get(0) + "}", "new", "PX", "60000"));
     awaitServed(tier, ids.get(0), "new");
   }

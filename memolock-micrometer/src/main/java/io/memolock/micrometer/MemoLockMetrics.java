@@ -49,7 +49,7 @@ import org.jspecify.annotations.Nullable;
  *   <tr><td>{@code memolock.wait.percentile{phi=0.5|0.99}}, {@code memolock.wait.max}</td><td>time
  *       gauges</td><td>{@link Metrics.Distribution#p50Micros()}, {@code p99Micros()}, {@code maxMicros()}</td></tr>
  *   <tr><td>{@code memolock.local.hits}, {@code .misses}, {@code .invalidations}, {@code .flushes}, {@code
- *       .refreshes}, {@code .refresh.failures}; gauge {@code memolock.local.active}</td><td>with a local
+ *       .refreshes}, {@code .refresh.failures}, {@code .stream.failures}; gauge {@code memolock.local.active}</td><td>with a local
  *       tier</td><td>the {@link LocalTierMetrics} fields</td></tr>
  * </table>
  *
@@ -217,6 +217,7 @@ public final class MemoLockMetrics extends CacheMeterBinder<MemoLock<?>> {
       localCounter(registry, tier, "flushes", "times the near cache was dropped whole", tags, LocalTierMetrics::flushes);
       localCounter(registry, tier, "refreshes", "early recomputations stored", tags, LocalTierMetrics::refreshes);
       localCounter(registry, tier, "refresh.failures", "early recomputations that failed", tags, LocalTierMetrics::refreshFailures);
+      localCounter(registry, tier, "stream.failures", "failures of the invalidation stream", tags, LocalTierMetrics::streamFailures);
       Gauge.builder(PREFIX + "local.active", tier, t -> t.localMetrics().active() ? 1 : 0)
           .tags(tags)
           .description("1 while the near cache serves, 0 while its invalidation stream is down")
