@@ -14,10 +14,16 @@ interface Channels {
    *
    * @return completes when every channel is subscribed on the server
    */
-  CompletableFuture<Void> listen(List<String> names, Subscriber.Listener listener);
+  CompletableFuture<Void> listen(List<String> names, ChannelListener listener);
+
+  /**
+   * Lets many wanted channels that start with this prefix be heard through one pattern (see {@link
+   * ChannelPatterns}); no effect where there are no patterns (sharded Pub/Sub).
+   */
+  default void coverByPattern(String prefix) {}
 
   /** Removes a listener; channels left without listeners are unsubscribed. */
-  void unlisten(List<String> names, Subscriber.Listener listener);
+  void unlisten(List<String> names, ChannelListener listener);
 
   /** @return connection problems and listener failures seen (logged, rate-limited) */
   long errors();

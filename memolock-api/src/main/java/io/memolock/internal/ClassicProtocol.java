@@ -181,12 +181,12 @@ final class ClassicProtocol implements Protocol {
   }
 
   @Override
-  public CompletableFuture<Void> listen(ResourceKeys keys, Subscriber.Listener listener) {
+  public CompletableFuture<Void> listen(ResourceKeys keys, ChannelListener listener) {
     return subscriber.listen(keys.names().channels(), listener);
   }
 
   @Override
-  public void unlisten(ResourceKeys keys, Subscriber.Listener listener) {
+  public void unlisten(ResourceKeys keys, ChannelListener listener) {
     subscriber.unlisten(keys.names().channels(), listener);
   }
 

@@ -70,6 +70,7 @@ final class EngineContext<V> {
             : null;
     this.pipelined = pipelined;
     this.pipelinedReads = batcher == null ? pipelined : null;
+    ChannelPatterns.prefixesOf(settings.keyScheme(), tag).forEach(shared.channels::coverByPattern);
   }
 
   ResourceKeys keys(String id) {

@@ -31,7 +31,7 @@ import org.jspecify.annotations.Nullable;
  *
  * @param <V> the value type
  */
-abstract class FlightRecord<V> implements Subscriber.Listener {
+abstract class FlightRecord<V> implements ChannelListener {
   final EngineContext<V> ctx;
   final ResourceKeys keys;
   final @Nullable Computation<V> computation;

@@ -134,10 +134,10 @@ interface Protocol {
    *
    * @return completes once messages published from now on are delivered
    */
-  CompletableFuture<Void> listen(ResourceKeys keys, Subscriber.Listener listener);
+  CompletableFuture<Void> listen(ResourceKeys keys, ChannelListener listener);
 
   /** Stops hearing them. */
-  void unlisten(ResourceKeys keys, Subscriber.Listener listener);
+  void unlisten(ResourceKeys keys, ChannelListener listener);
 
   /**
    * @param channel a channel a listener of {@code keys} heard

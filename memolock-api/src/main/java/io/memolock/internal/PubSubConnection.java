@@ -40,8 +40,22 @@ interface PubSubConnection {
   /** Unsubscribes from channels. */
   void remove(byte[][] channels);
 
-  /** Unsubscribes from everything, which ends {@link #run}. */
+  /** Unsubscribes from every channel, which ends {@link #run} once no pattern is left. */
   void removeAll();
+
+  /**
+   * Subscribes to channel patterns ({@code PSUBSCRIBE}; see {@link ChannelPatterns}).
+   *
+   * @throws UnsupportedOperationException if the connection has no patterns (sharded Pub/Sub)
+   */
+  default void addPatterns(byte[][] patterns) {
+    throw new UnsupportedOperationException("no channel patterns on this connection");
+  }
+
+  /** Unsubscribes from channel patterns ({@code PUNSUBSCRIBE}). */
+  default void removePatterns(byte[][] patterns) {
+    throw new UnsupportedOperationException("no channel patterns on this connection");
+  }
 
   /** @return whether the control channel was acknowledged */
   boolean wasReady();

@@ -51,4 +51,16 @@ final class ReconnectLoop {
       backoff = Math.min(MAX_BACKOFF_MS, backoff * 2);
     }
   }
+
+  /** Waits for a loop's thread to end after its close (2 s, then interrupts it and waits 2 more). */
+  static void stop(Thread thread) {
+    try {
+      if (!thread.join(java.time.Duration.ofSeconds(2))) {
+        thread.interrupt();
+        thread.join(java.time.Duration.ofSeconds(2));
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
 }

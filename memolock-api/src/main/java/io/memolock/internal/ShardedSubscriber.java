@@ -31,7 +31,7 @@ import redis.clients.jedis.util.JedisClusterCRC16;
  * failover or a slot migration; a {@code MOVED} reply ends the connection), the topology thread
  * refreshes the topology (Jedis's and {@code CLUSTER SLOTS}), moves every registration whose slot
  * has a new owner to that node's subscriber, and tells its listener to re-check ({@link
- * Subscriber.Listener#onResync}) once it is subscribed there. While a node with registrations is
+ * ChannelListener#onResync}) once it is subscribed there. While a node with registrations is
  * down, it checks again every {@value #RECHECK_MS} ms. A node's own reconnection (same owner) is
  * resynced by its subscriber as on a standalone Redis. Subscribers of nodes that no longer serve
  * slots, and have no registrations, are closed.
@@ -43,16 +43,16 @@ import redis.clients.jedis.util.JedisClusterCRC16;
 final class ShardedSubscriber implements Channels {
   private static final long RECHECK_MS = 200;
 
-  private record Key(Subscriber.Listener listener, String channel) {}
+  private record Key(ChannelListener listener, String channel) {}
 
   private static final class Registration {
     final List<String> names;
-    final Subscriber.Listener listener;
+    final ChannelListener listener;
     final int slot;
     final CompletableFuture<Void> ready = new CompletableFuture<>();
     @Nullable HostAndPort node;
 
-    Registration(List<String> names, Subscriber.Listener listener, int slot) {
+    Registration(List<String> names, ChannelListener listener, int slot) {
       this.names = List.copyOf(names);
       this.listener = listener;
       this.slot = slot;
@@ -94,7 +94,7 @@ final class ShardedSubscriber implements Channels {
   }
 
   @Override
-  public CompletableFuture<Void> listen(List<String> names, Subscriber.Listener listener) {
+  public CompletableFuture<Void> listen(List<String> names, ChannelListener listener) {
     int slot = JedisClusterCRC16.getSlot(names.get(0));
     for (String name : names) {
       if (JedisClusterCRC16.getSlot(name) != slot) {
@@ -133,7 +133,7 @@ final class ShardedSubscriber implements Channels {
   }
 
   @Override
-  public void unlisten(List<String> names, Subscriber.Listener listener) {
+  public void unlisten(List<String> names, ChannelListener listener) {
     lock.lock();
     try {
       Registration reg = registrations.remove(new Key(listener, names.get(0)));
@@ -196,7 +196,7 @@ final class ShardedSubscriber implements Channels {
     Node node = new Node(subscriber);
     self[0] = node;
     subscriber.addConnectionListener(
-        new Subscriber.ConnectionListener() {
+        new ConnectionListener() {
           @Override
           public void onConnected(long clientId) {
             self[0].connected = true;

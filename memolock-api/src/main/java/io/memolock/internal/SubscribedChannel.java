@@ -16,44 +16,46 @@ final class SubscribedChannel {
   /** What {@link #active} is once the channel is subscribed (complete; never failed). */
   static final CompletableFuture<Void> SUBSCRIBED = CompletableFuture.completedFuture(null);
 
-  private static final Subscriber.Listener[] NONE = {};
+  private static final ChannelListener[] NONE = {};
 
-  /** A {@link Subscriber.Listener}, a {@code Listener[]} of two or more, or null. */
+  /** A {@link ChannelListener}, a {@code Listener[]} of two or more, or null. */
   private volatile @Nullable Object listeners;
   /** SUBSCRIBE/UNSUBSCRIBE commands sent on the current connection and not yet acknowledged. */
   int pending;
   boolean wanted;
+  /** Heard through a pattern, not subscribed on its own (see {@link ChannelPatterns}). */
+  boolean covered;
   boolean resync;
   /** Completes when the channel is subscribed; {@link #SUBSCRIBED} while it is. */
   CompletableFuture<Void> active = new CompletableFuture<>();
 
-  void add(Subscriber.Listener listener) {
+  void add(ChannelListener listener) {
     Object l = listeners;
     if (l == null) {
       listeners = listener;
-    } else if (l instanceof Subscriber.Listener one) {
-      listeners = new Subscriber.Listener[] {one, listener};
+    } else if (l instanceof ChannelListener one) {
+      listeners = new ChannelListener[] {one, listener};
     } else {
-      Subscriber.Listener[] many = (Subscriber.Listener[]) l;
-      Subscriber.Listener[] more = Arrays.copyOf(many, many.length + 1);
+      ChannelListener[] many = (ChannelListener[]) l;
+      ChannelListener[] more = Arrays.copyOf(many, many.length + 1);
       more[many.length] = listener;
       listeners = more;
     }
   }
 
   /** @return whether the listener was there */
-  boolean remove(Subscriber.Listener listener) {
+  boolean remove(ChannelListener listener) {
     Object l = listeners;
     if (l == listener) {
       listeners = null;
       return true;
     }
-    if (!(l instanceof Subscriber.Listener[] many)) {
+    if (!(l instanceof ChannelListener[] many)) {
       return false;
     }
     for (int i = 0; i < many.length; i++) {
       if (many[i] == listener) {
-        Subscriber.Listener[] fewer = new Subscriber.Listener[many.length - 1];
+        ChannelListener[] fewer = new ChannelListener[many.length - 1];
         System.arraycopy(many, 0, fewer, 0, i);
         System.arraycopy(many, i + 1, fewer, i, many.length - i - 1);
         listeners = fewer.length == 1 ? fewer[0] : fewer;
@@ -68,18 +70,18 @@ final class SubscribedChannel {
   }
 
   /** @return the listeners now (a snapshot; safe without the lock) */
-  Subscriber.Listener[] listeners() {
+  ChannelListener[] listeners() {
     Object l = listeners;
     if (l == null) {
       return NONE;
     }
-    return l instanceof Subscriber.Listener one
-        ? new Subscriber.Listener[] {one}
-        : (Subscriber.Listener[]) l;
+    return l instanceof ChannelListener one
+        ? new ChannelListener[] {one}
+        : (ChannelListener[]) l;
   }
 
   /** @return the listeners now, as a list */
-  List<Subscriber.Listener> listenerList() {
+  List<ChannelListener> listenerList() {
     return List.of(listeners());
   }
 }

@@ -7,11 +7,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
-import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.UnifiedJedis;
 
 /**
@@ -27,41 +25,10 @@ import redis.clients.jedis.UnifiedJedis;
  * (never a monitor, so virtual threads do not pin); message callbacks run outside it,
  * connection callbacks inside it (so they are ordered with the connection's state).
  *
- * <p>(Un)subscriptions are written in batches through a {@link SubscribeOutbox}.
+ * <p>(Un)subscriptions are written in batches through a {@link SubscribeOutbox}. Many wanted
+ * channels under one registered prefix are heard through one pattern ({@link ChannelPatterns}).
  */
 public final class Subscriber implements Channels {
-
-  /** Receives the events of the channels it listens to. Callbacks must not block. */
-  public interface Listener {
-    /**
-     * @param channel the channel
-     * @param payload the message; empty for a null message (a {@code CLIENT TRACKING} flush notice)
-     */
-    void onMessage(String channel, byte[] payload);
-
-    /** The connection was re-established: messages may have been missed. */
-    void onResync();
-  }
-
-  /**
-   * Hears about the connection itself. Callbacks run on the subscriber thread while it holds its
-   * lock: they must be quick and must not block or call back into the subscriber.
-   */
-  public interface ConnectionListener {
-    /**
-     * The connection is up and in subscribe mode: messages sent to it from now on are delivered.
-     *
-     * @param clientId its {@code CLIENT ID}, or -1 if it could not be learnt (not a {@link
-     *     RedisClient}, or the server refused the command)
-     */
-    void onConnected(long clientId);
-
-    /** The connection is gone: anything sent to it since it was lost is lost. */
-    void onDisconnected();
-
-    /** The server unsubscribed a wanted {@code channel} by itself (its cluster slot moved). */
-    default void onChannelLost(String channel) {}
-  }
 
   private final PubSubConnection.Factory connections;
   private final ReentrantLock lock = new ReentrantLock();
@@ -72,27 +39,53 @@ public final class Subscriber implements Channels {
   private final MessageCounts counts = new MessageCounts();
   private final Thread thread;
   private @Nullable PubSubConnection current;
-  private boolean closed;
+  /** Written under the lock; read without it by the reconnect loop. */
+  private volatile boolean closed;
   /** (Un)subscriptions queued for {@link #current}. */
   private final SubscribeOutbox outbox = new SubscribeOutbox();
   private final Incidents incidents = new Incidents();
+  /** The patterns that may stand in for channels (none registered on a shard's). */
+  private final ChannelPatterns patterns;
 
   Subscriber(UnifiedJedis redis) {
-    this(
+    this(redis, ChannelPatterns.COVER_AT);
+  }
+
+  /** @param coverAt see {@link ChannelPatterns} (tests use small ones) */
+  Subscriber(UnifiedJedis redis, int coverAt) {
+    this.patterns = new ChannelPatterns(coverAt);
+    this.connections =
         (control, ready, ack, message) ->
-            new SubscriberConnection(redis, control, ready, ack, message),
-        "memolock-subscriber");
+            new SubscriberConnection(redis, control, ready, ack, message,
+                this::onPatternAck, (n, p) -> deliver(n, p, true));
+    this.thread = startThread("memolock-subscriber");
   }
 
   /** A subscriber over other connections (one cluster primary's, see {@link ShardedSubscriber}). */
   Subscriber(PubSubConnection.Factory connections, String threadName) {
+    this.patterns = new ChannelPatterns(Integer.MAX_VALUE); // no PSUBSCRIBE with SSUBSCRIBE
     this.connections = connections;
-    this.thread = Thread.ofPlatform().daemon().name(threadName).unstarted(this::loop);
-    thread.start();
+    this.thread = startThread(threadName);
+  }
+
+  private Thread startThread(String name) {
+    Thread t = Thread.ofPlatform().daemon().name(name).unstarted(this::loop);
+    t.start();
+    return t;
   }
 
   @Override
-  public CompletableFuture<Void> listen(List<String> names, Listener listener) {
+  public void coverByPattern(String prefix) {
+    lock.lock();
+    try {
+      patterns.register(prefix);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public CompletableFuture<Void> listen(List<String> names, ChannelListener listener) {
     CompletableFuture<?>[] ready = new CompletableFuture<?>[names.size()];
     boolean flush = false;
     lock.lock();
@@ -110,11 +103,15 @@ public final class Subscriber implements Channels {
         ch.add(listener);
         if (!ch.wanted) {
           ch.wanted = true;
-          if (ch.active.isDone()) {
+          PubSubConnection c = current;
+          ChannelPatterns.State cover = patterns.wanted(name, c, this::problem);
+          ch.covered = cover != null;
+          if (cover == ChannelPatterns.State.ON) {
+            ch.active = SubscribedChannel.SUBSCRIBED; // nobody waits on a given-up one's future
+          } else if (ch.active.isDone()) {
             ch.active = new CompletableFuture<>();
           }
-          PubSubConnection c = current;
-          if (c != null) {
+          if (c != null && !ch.covered) {
             ch.pending++;
             flush |= outbox.add(true, name, c, this::problem);
           }
@@ -131,7 +128,7 @@ public final class Subscriber implements Channels {
   }
 
   @Override
-  public void unlisten(List<String> names, Listener listener) {
+  public void unlisten(List<String> names, ChannelListener listener) {
     boolean flush = false;
     lock.lock();
     try {
@@ -143,7 +140,13 @@ public final class Subscriber implements Channels {
         ch.wanted = false;
         ch.resync = false;
         PubSubConnection c = current;
-        if (c != null) {
+        patterns.unwanted(name, ch.covered, c, this::problem);
+        if (ch.covered) {
+          ch.covered = false; // nothing to unsubscribe
+          if (ch.pending == 0) {
+            channels.remove(name);
+          }
+        } else if (c != null) {
           ch.pending++;
           flush |= outbox.add(false, name, c, this::problem);
         } else if (ch.pending == 0) {
@@ -230,6 +233,7 @@ public final class Subscriber implements Channels {
       channels.clear();
       if (c != null) {
         try {
+          patterns.removeAll(c); // first: the connection's loop ends when nothing is left
           c.removeAll();
         } catch (RuntimeException e) {
           problem(e); // the connection is closed below in any case
@@ -240,14 +244,7 @@ public final class Subscriber implements Channels {
     }
     IllegalStateException closedError = new IllegalStateException("subscriber closed");
     toFail.forEach(f -> f.completeExceptionally(closedError));
-    try {
-      if (!thread.join(java.time.Duration.ofSeconds(2))) {
-        thread.interrupt();
-        thread.join(java.time.Duration.ofSeconds(2));
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    ReconnectLoop.stop(thread);
   }
 
   /** Writes the outbox, after letting other threads queue their channels in it. */
@@ -266,23 +263,14 @@ public final class Subscriber implements Channels {
     return incidents.count(Incidents.Kind.SUBSCRIBER);
   }
 
-  private boolean isClosed() {
-    lock.lock();
-    try {
-      return closed;
-    } finally {
-      lock.unlock();
-    }
-  }
-
   private void problem(Throwable e) {
     incidents.report(Incidents.Kind.SUBSCRIBER, "subscriber", null, e);
   }
 
   private void loop() {
     ReconnectLoop.run(
-        this::isClosed,
-        () -> connections.create(control, this::onReady, this::onAck, this::onMessage),
+        () -> closed,
+        () -> connections.create(control, this::onReady, this::onAck, (n, p) -> deliver(n, p, false)),
         this::problem,
         this::disconnected);
   }
@@ -299,10 +287,11 @@ public final class Subscriber implements Channels {
       channels.values().removeIf(ch -> !ch.wanted);
       for (SubscribedChannel ch : channels.values()) {
         ch.pending = 0;
-        if (ch.active.isDone()) {
-          ch.resync = true;
+        if (ch.active.isDone() && !ch.covered) {
+          ch.resync = true; // a covered channel's listeners re-check when its pattern is back
         }
       }
+      patterns.disconnected();
     } finally {
       lock.unlock();
     }
@@ -320,13 +309,14 @@ public final class Subscriber implements Channels {
       connectionListeners.forEach(l -> l.onConnected(connection.clientId()));
       List<byte[]> toSend = new ArrayList<>();
       for (Map.Entry<String, SubscribedChannel> e : channels.entrySet()) {
-        if (e.getValue().wanted) {
+        if (e.getValue().wanted && !e.getValue().covered) {
           e.getValue().pending = 1;
           toSend.add(e.getKey().getBytes(StandardCharsets.UTF_8));
         }
       }
       outbox.clear();
       SubscribeOutbox.send(connection, true, toSend, this::problem);
+      patterns.connected(connection, this::problem);
     } finally {
       lock.unlock();
     }
@@ -334,7 +324,7 @@ public final class Subscriber implements Channels {
 
   private void onAck(String name) {
     CompletableFuture<Void> toComplete = null;
-    List<Listener> toResync = List.of();
+    List<ChannelListener> toResync = List.of();
     lock.lock();
     try {
       SubscribedChannel ch = channels.get(name);
@@ -364,20 +354,41 @@ public final class Subscriber implements Channels {
     if (toComplete != null) {
       toComplete.complete(null);
     }
-    toResync.forEach(Listener::onResync);
+    toResync.forEach(ChannelListener::onResync);
   }
 
-  private void onMessage(String name, byte[] payload) {
+  private void onPatternAck(String pattern) {
+    ChannelPatterns.Acked acked; // completed and told outside the lock, as a channel's ack is
+    lock.lock();
+    try {
+      acked = patterns.acknowledged(pattern, current, this::problem, channels);
+    } finally {
+      lock.unlock();
+    }
+    acked.ready().forEach(f -> f.complete(null));
+    acked.resync().forEach(ChannelListener::onResync);
+  }
+
+  /**
+   * Hands a message to its channel's listeners: a pattern's message to a covered channel's, a
+   * channel's own to a subscribed one's (see {@link ChannelPatterns}). A pattern's message for a
+   * channel nobody here covers is another id's: dropped, not counted.
+   */
+  private void deliver(String name, byte[] payload, boolean byPattern) {
     SubscribedChannel ch;
     lock.lock();
     try {
       ch = channels.get(name);
+      ch = ch != null && ch.covered == byPattern ? ch : null;
     } finally {
       lock.unlock();
     }
-    Listener[] listeners = ch == null ? new Listener[0] : ch.listeners();
+    if (byPattern && ch == null) {
+      return;
+    }
+    ChannelListener[] listeners = ch == null ? new ChannelListener[0] : ch.listeners();
     counts.heard(listeners.length == 0);
-    for (Listener l : listeners) {
+    for (ChannelListener l : listeners) {
       try {
         l.onMessage(name, payload);
       } catch (Throwable e) {

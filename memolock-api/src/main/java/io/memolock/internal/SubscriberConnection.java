@@ -25,13 +25,15 @@ import redis.clients.jedis.exceptions.JedisException;
  * (same address, credentials and TLS as the pool's, but outside the pool, so it takes none of the
  * pool's connections away from commands) and switched to RESP2 with {@code HELLO 2} before it
  * enters subscribe mode; the reply gives its client id (see {@code
- * Subscriber.ConnectionListener}).
+ * ConnectionListener}).
  */
 public final class SubscriberConnection extends BinaryJedisPubSub implements PubSubConnection {
 
   private final UnifiedJedis redis;
   private final String control;
   private final PubSubRelay relay;
+  private final Consumer<String> onPatternAck;
+  private final BiConsumer<String, byte[]> onPatternMessage;
   private volatile long clientId = -1;
 
   /**
@@ -39,16 +41,22 @@ public final class SubscriberConnection extends BinaryJedisPubSub implements Pub
    * @param onReady called when the control channel is subscribed: the connection is up
    * @param onAck called when a (un)subscription of a channel is acknowledged
    * @param onMessage called with each message (an empty payload for a null message)
+   * @param onPatternAck called when a (un)subscription of a pattern is acknowledged
+   * @param onPatternMessage called with each message a pattern delivers: its channel and payload
    */
   SubscriberConnection(
       UnifiedJedis redis,
       String control,
       Consumer<PubSubConnection> onReady,
       Consumer<String> onAck,
-      BiConsumer<String, byte[]> onMessage) {
+      BiConsumer<String, byte[]> onMessage,
+      Consumer<String> onPatternAck,
+      BiConsumer<String, byte[]> onPatternMessage) {
     this.redis = redis;
     this.control = control;
     this.relay = new PubSubRelay(this, onReady, onAck, onMessage);
+    this.onPatternAck = onPatternAck;
+    this.onPatternMessage = onPatternMessage;
   }
 
   @Override
@@ -87,6 +95,16 @@ public final class SubscriberConnection extends BinaryJedisPubSub implements Pub
   }
 
   @Override
+  public void addPatterns(byte[][] patterns) {
+    psubscribe(patterns);
+  }
+
+  @Override
+  public void removePatterns(byte[][] patterns) {
+    punsubscribe(patterns);
+  }
+
+  @Override
   public boolean wasReady() {
     return relay.wasReady();
   }
@@ -111,6 +129,24 @@ public final class SubscriberConnection extends BinaryJedisPubSub implements Pub
   @Override
   public void onMessage(byte[] channel, byte @Nullable [] message) {
     relay.message(channel, message);
+  }
+
+  @Override
+  public void onPSubscribe(byte[] pattern, int subscribedChannels) {
+    onPatternAck.accept(new String(pattern, StandardCharsets.UTF_8));
+  }
+
+  @Override
+  public void onPUnsubscribe(byte @Nullable [] pattern, int subscribedChannels) {
+    if (pattern != null) {
+      onPatternAck.accept(new String(pattern, StandardCharsets.UTF_8));
+    }
+  }
+
+  @Override
+  public void onPMessage(byte[] pattern, byte[] channel, byte @Nullable [] message) {
+    onPatternMessage.accept(
+        new String(channel, StandardCharsets.UTF_8), message == null ? new byte[0] : message);
   }
 
   /** A new connection configured as the pool's are, owned by the subscriber alone. */

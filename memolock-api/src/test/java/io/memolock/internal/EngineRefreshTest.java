@@ -30,8 +30,8 @@ class EngineRefreshTest extends EngineFixture {
     Engine<String> engine = engine(redis, "r");
     redis.set("r:k", "old", SetParams.setParams().px(2_000));
     BlockingQueue<String> published = new LinkedBlockingQueue<>();
-    Subscriber.Listener listener =
-        new Subscriber.Listener() {
+    ChannelListener listener =
+        new ChannelListener() {
           @Override
           public void onMessage(String channel, byte[] payload) {
             published.add(new String(payload, java.nio.charset.StandardCharsets.UTF_8));

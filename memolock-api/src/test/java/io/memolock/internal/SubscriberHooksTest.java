@@ -20,7 +20,7 @@ import redis.clients.jedis.UnifiedJedis;
 class SubscriberHooksTest extends EngineFixture {
 
   /** Records connection events as "up <id>" and "down". */
-  static final class Events implements Subscriber.ConnectionListener {
+  static final class Events implements ConnectionListener {
     final BlockingQueue<String> queue = new LinkedBlockingQueue<>();
 
     @Override
@@ -88,8 +88,8 @@ class SubscriberHooksTest extends EngineFixture {
     engine.subscriber().addConnectionListener(events);
     long id = Long.parseLong(events.next().substring(3));
     BlockingQueue<byte[]> messages = new LinkedBlockingQueue<>();
-    Subscriber.Listener listener =
-        new Subscriber.Listener() {
+    ChannelListener listener =
+        new ChannelListener() {
           @Override
           public void onMessage(String channel, byte[] payload) {
             messages.add(payload);
@@ -138,8 +138,8 @@ class SubscriberHooksTest extends EngineFixture {
       assertEquals(received + 1, engine.notificationsReceived());
 
       BlockingQueue<byte[]> messages = new LinkedBlockingQueue<>();
-      Subscriber.Listener listener =
-          new Subscriber.Listener() {
+      ChannelListener listener =
+          new ChannelListener() {
             @Override
             public void onMessage(String channel, byte[] payload) {
               messages.add(payload);

@@ -1,6 +1,8 @@
 package io.memolock.local;
 
 import io.memolock.internal.RateLimitedLog;
+import io.memolock.internal.ChannelListener;
+import io.memolock.internal.ConnectionListener;
 import io.memolock.internal.Subscriber;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -38,7 +40,7 @@ import redis.clients.jedis.Protocol;
  * only record state and enqueue events.
  */
 final class Tracker
-    implements InvalidationStream, Subscriber.ConnectionListener, Subscriber.Listener {
+    implements InvalidationStream, ConnectionListener, ChannelListener {
   static final String CHANNEL = "__redis__:invalidate";
   private static final long MIN_BACKOFF_MS = 20;
   private static final long MAX_BACKOFF_MS = 2_000;
