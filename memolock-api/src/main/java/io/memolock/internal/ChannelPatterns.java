@@ -74,6 +74,8 @@ final class ChannelPatterns {
 
   private final int coverAt;
   private final List<Prefix> prefixes = new ArrayList<>();
+  /** Covered channels under every prefix; written under the lock, read without it. */
+  private volatile int coveredTotal;
 
   /** @param coverAt wanted channels under one prefix at which its pattern is subscribed */
   ChannelPatterns(int coverAt) {
@@ -134,6 +136,7 @@ final class ChannelPatterns {
     }
     if (p.state == State.ON || p.state == State.JOINING) {
       p.covered++;
+      coveredTotal++;
       return p.state;
     }
     return null;
@@ -150,6 +153,7 @@ final class ChannelPatterns {
     p.wanted--;
     if (covered) {
       p.covered--;
+      coveredTotal--;
     }
     maybeLeave(p, connection, problem);
   }
@@ -233,9 +237,9 @@ final class ChannelPatterns {
     }
   }
 
-  /** @return whether any pattern is in use (for tests) */
-  boolean anyOn() {
-    return prefixes.stream().anyMatch(p -> p.state == State.ON);
+  /** @return covered channels (may be read without the lock) */
+  int covered() {
+    return coveredTotal;
   }
 
   private void maybeLeave(

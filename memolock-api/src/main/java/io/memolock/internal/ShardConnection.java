@@ -33,6 +33,7 @@ final class ShardConnection extends BinaryJedisShardedPubSub implements PubSubCo
   private final PubSubRelay relay;
   private volatile @Nullable String control;
   private volatile long clientId = -1;
+  private final ConnectionEnd end = new ConnectionEnd();
 
   ShardConnection(
       ConnectionPool pool,
@@ -56,7 +57,7 @@ final class ShardConnection extends BinaryJedisShardedPubSub implements PubSubCo
       control = name;
       proceed(c, name.getBytes(StandardCharsets.UTF_8));
     } finally {
-      c.close(); // not pooled: closing disconnects
+      end.end(c::close); // not pooled: closing disconnects
     }
   }
 
@@ -86,7 +87,7 @@ final class ShardConnection extends BinaryJedisShardedPubSub implements PubSubCo
   @Override
   public void add(byte[][] channels) {
     for (byte[][] sameSlot : bySlot(channels)) {
-      ssubscribe(sameSlot);
+      end.write(() -> ssubscribe(sameSlot));
     }
   }
 
@@ -94,7 +95,7 @@ final class ShardConnection extends BinaryJedisShardedPubSub implements PubSubCo
   @Override
   public void remove(byte[][] channels) {
     for (byte[][] sameSlot : bySlot(channels)) {
-      sunsubscribe(sameSlot);
+      end.write(() -> sunsubscribe(sameSlot));
     }
   }
 
@@ -116,7 +117,7 @@ final class ShardConnection extends BinaryJedisShardedPubSub implements PubSubCo
 
   @Override
   public void removeAll() {
-    sunsubscribe();
+    end.write(this::sunsubscribe);
   }
 
   @Override

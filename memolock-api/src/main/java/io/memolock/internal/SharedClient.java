@@ -54,7 +54,7 @@ final class SharedClient {
     this.permits = new Semaphore(permits, true);
     this.permitsPerNode = permits;
     this.slots = redis instanceof RedisClusterClient cluster ? new ClusterSlots(cluster) : null;
-    this.subscriber = redis instanceof RedisClusterClient ? null : new Subscriber(redis);
+    this.subscriber = redis instanceof RedisClusterClient ? null : new Subscriber(redis, ChannelPatterns.COVER_AT);
     this.channels =
         redis instanceof RedisClusterClient cluster
             ? new ShardedSubscriber(cluster, Objects.requireNonNull(slots))

@@ -39,19 +39,14 @@ public final class Subscriber implements Channels {
   private final MessageCounts counts = new MessageCounts();
   private final Thread thread;
   private @Nullable PubSubConnection current;
-  /** Written under the lock; read without it by the reconnect loop. */
-  private volatile boolean closed;
+  private volatile boolean closed; // written under the lock, read by the reconnect loop
   /** (Un)subscriptions queued for {@link #current}. */
   private final SubscribeOutbox outbox = new SubscribeOutbox();
   private final Incidents incidents = new Incidents();
   /** The patterns that may stand in for channels (none registered on a shard's). */
   private final ChannelPatterns patterns;
 
-  Subscriber(UnifiedJedis redis) {
-    this(redis, ChannelPatterns.COVER_AT);
-  }
-
-  /** @param coverAt see {@link ChannelPatterns} (tests use small ones) */
+  /** @param coverAt see {@link ChannelPatterns} ({@link ChannelPatterns#COVER_AT}; tests use less) */
   Subscriber(UnifiedJedis redis, int coverAt) {
     this.patterns = new ChannelPatterns(coverAt);
     this.connections =
@@ -199,6 +194,11 @@ public final class Subscriber implements Channels {
     } finally {
       lock.unlock();
     }
+  }
+
+  /** @return wanted channels heard through a pattern, not subscribed one by one */
+  public int coveredChannels() {
+    return patterns.covered();
   }
 
   @Override

@@ -35,6 +35,7 @@ public final class SubscriberConnection extends BinaryJedisPubSub implements Pub
   private final Consumer<String> onPatternAck;
   private final BiConsumer<String, byte[]> onPatternMessage;
   private volatile long clientId = -1;
+  private final ConnectionEnd end = new ConnectionEnd();
 
   /**
    * @param control the subscriber's private control channel
@@ -72,36 +73,40 @@ public final class SubscriberConnection extends BinaryJedisPubSub implements Pub
         clientId = helloResp2(c);
         proceed(c, controlChannel);
       } finally {
-        c.close(); // not pooled: closing disconnects
+        end.end(c::close); // not pooled: closing disconnects
       }
     } else {
-      redis.subscribe(this, controlChannel);
+      try {
+        redis.subscribe(this, controlChannel);
+      } finally {
+        end.end(() -> {}); // the connection went back to the client's pool: write no more to it
+      }
     }
   }
 
   @Override
   public void add(byte[][] channels) {
-    subscribe(channels);
+    end.write(() -> subscribe(channels));
   }
 
   @Override
   public void remove(byte[][] channels) {
-    unsubscribe(channels);
+    end.write(() -> unsubscribe(channels));
   }
 
   @Override
   public void removeAll() {
-    unsubscribe();
+    end.write(this::unsubscribe);
   }
 
   @Override
   public void addPatterns(byte[][] patterns) {
-    psubscribe(patterns);
+    end.write(() -> psubscribe(patterns));
   }
 
   @Override
   public void removePatterns(byte[][] patterns) {
-    punsubscribe(patterns);
+    end.write(() -> punsubscribe(patterns));
   }
 
   @Override
