@@ -63,6 +63,8 @@ final class ChannelPatterns {
     int pending;
     /** Whether the covered channels' listeners must re-check once the pattern is acknowledged. */
     boolean resync;
+    /** Its pattern is not used again (the connection was lost while it was being subscribed). */
+    boolean disabled;
 
     Prefix(String prefix) {
       this.prefix = prefix;
@@ -128,7 +130,7 @@ final class ChannelPatterns {
       return null;
     }
     p.wanted++;
-    if (p.state == State.OFF && p.wanted >= coverAt) {
+    if (p.state == State.OFF && p.wanted >= coverAt && !p.disabled) {
       p.state = State.JOINING;
       if (connection != null) {
         send(connection, true, p, problem);
@@ -203,13 +205,36 @@ final class ChannelPatterns {
 
   /**
    * The connection is gone: a pattern with covered channels, or wanted enough, is to be subscribed
-   * again on the next connection (and its covered channels re-checked, if it was in use).
+   * again on the next connection (and its covered channels re-checked, if it was in use). A pattern
+   * whose subscription was on its way is given up for good, with its channels uncovered here (the
+   * subscriber subscribes them one by one, and their listeners re-check): a server that refuses
+   * {@code PSUBSCRIBE} (an ACL) ends the connection with the error, and trying again would only
+   * end the next one the same way.
+   *
+   * @param channels the subscriber's channels
    */
-  void disconnected() {
+  void disconnected(Map<String, SubscribedChannel> channels) {
     for (Prefix p : prefixes) {
+      if (p.state == State.JOINING && p.pending > 0 && !p.disabled) {
+        p.disabled = true;
+        LOG.log(
+            System.Logger.Level.WARNING,
+            "MemoLock subscriber: the connection ended while PSUBSCRIBE {0} was on its way (refused"
+                + " by an ACL?); channels under {1} are subscribed one by one from now on",
+            new String(p.pattern, StandardCharsets.UTF_8), p.prefix);
+      }
       p.pending = 0;
       p.resync |= p.state == State.ON && p.covered > 0;
-      p.state = p.covered > 0 || p.wanted >= coverAt ? State.JOINING : State.OFF;
+      if (p.disabled && p.covered > 0) {
+        for (Map.Entry<String, SubscribedChannel> e : channels.entrySet()) {
+          if (e.getValue().covered && of(e.getKey()) == p) {
+            e.getValue().covered = false;
+            coveredTotal--;
+          }
+        }
+        p.covered = 0;
+      }
+      p.state = p.covered > 0 || (p.wanted >= coverAt && !p.disabled) ? State.JOINING : State.OFF;
       p.resync &= p.state == State.JOINING;
     }
   }

@@ -285,13 +285,13 @@ public final class Subscriber implements Channels {
       }
       outbox.clear(); // meant for the lost connection; the next one subscribes every wanted channel
       channels.values().removeIf(ch -> !ch.wanted);
+      patterns.disconnected(channels); // first: it may uncover channels
       for (SubscribedChannel ch : channels.values()) {
         ch.pending = 0;
         if (ch.active.isDone() && !ch.covered) {
           ch.resync = true; // a covered channel's listeners re-check when its pattern is back
         }
       }
-      patterns.disconnected();
     } finally {
       lock.unlock();
     }

@@ -17,6 +17,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.AbstractPipeline;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Protocol;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.params.SetParams;
@@ -210,5 +212,49 @@ class ChannelPatternsTest extends EngineFixture {
     await("both patterns left", () -> numPat() == 0);
     await("no channel held", () -> engine.subscribedChannels() == 0);
     assertFalse(channels("pw/*").iterator().hasNext());
+  }
+
+  @Test
+  @SuppressWarnings("deprecation") // sendCommand: ACL SETUSER/DELUSER have no typed methods here
+  void aServerThatRefusesPsubscribeGetsItsChannelsSubscribedOneByOneAndEveryMessageIsHeard()
+      throws Exception {
+    String user = "memolock-nopattern";
+    redis.sendCommand(
+        Protocol.Command.ACL, "SETUSER", user, "on", ">secret", "~*", "&*", "+@all", "-psubscribe");
+    try {
+      RedisClient limited =
+          track(
+              RedisClient.builder()
+                  .hostAndPort(new HostAndPort(REDIS.host(), REDIS.port()))
+                  .clientConfig(
+                      DefaultJedisClientConfig.builder().user(user).password("secret").build())
+                  .build());
+      Subscriber s = new Subscriber(limited, 2);
+      track(s::close);
+      s.coverByPattern("p3/notif:");
+      List<Heard> heard = new ArrayList<>();
+      List<CompletableFuture<Void>> ready = new ArrayList<>();
+      for (int i = 0; i < 6; i++) {
+        Heard h = new Heard();
+        heard.add(h);
+        ready.add(s.listen(List.of("p3/notif:" + i), h)); // the second sends the refused PSUBSCRIBE
+      }
+      for (CompletableFuture<Void> r : ready) {
+        r.get(5, TimeUnit.SECONDS); // subscribed one by one once the pattern is given up
+      }
+      assertEquals(0, numPat());
+      for (int i = 0; i < 6; i++) {
+        assertEquals(1, RedisProbes.subscribers(redis, "p3/notif:" + i), "channel " + i);
+        redis.publish("p3/notif:" + i, "m" + i);
+      }
+      for (int i = 0; i < 6; i++) {
+        Heard h = heard.get(i);
+        String expected = "p3/notif:" + i + "=m" + i;
+        await("channel " + i + " heard", () -> h.messages.contains(expected));
+      }
+      assertTrue(s.errors() >= 1, "the refusal is reported");
+    } finally {
+      redis.sendCommand(Protocol.Command.ACL, "DELUSER", user);
+    }
   }
 }
