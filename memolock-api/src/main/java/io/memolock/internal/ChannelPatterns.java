@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
@@ -54,7 +55,8 @@ final class ChannelPatterns {
   static final class Prefix {
     final String prefix;
     final byte[] pattern;
-    State state = State.OFF;
+    /** Written under the subscriber's lock; read without it by {@link #allOn} (a hint). */
+    volatile State state = State.OFF;
     /** Wanted channels under the prefix, covered or subscribed on their own. */
     int wanted;
     /** Wanted channels that are covered. */
@@ -70,12 +72,24 @@ final class ChannelPatterns {
       this.prefix = prefix;
       this.pattern = pattern(prefix).getBytes(StandardCharsets.UTF_8);
     }
+
+    /** One per prefix string: what {@link #register} keeps to once. */
+    @Override
+    public boolean equals(@Nullable Object o) {
+      return o instanceof Prefix p && p.prefix.equals(prefix);
+    }
+
+    @Override
+    public int hashCode() {
+      return prefix.hashCode();
+    }
   }
 
   private static final System.Logger LOG = System.getLogger(ChannelPatterns.class.getName());
 
   private final int coverAt;
-  private final List<Prefix> prefixes = new ArrayList<>();
+  /** Registered prefixes: added without the subscriber's lock, read under it or without it. */
+  private final CopyOnWriteArrayList<Prefix> prefixes = new CopyOnWriteArrayList<>();
   /** Covered channels under every prefix; written under the lock, read without it. */
   private volatile int coveredTotal;
 
@@ -87,12 +101,14 @@ final class ChannelPatterns {
     this.coverAt = coverAt;
   }
 
-  /** Registers a prefix (again: no effect). An empty prefix is refused: it would cover all. */
+  /**
+   * Registers a prefix (again: no effect). An empty prefix is refused: it would cover all.
+   * Thread-safe without the subscriber's lock (the list adds atomically).
+   */
   void register(String prefix) {
-    if (prefix.isEmpty() || prefixes.stream().anyMatch(p -> p.prefix.equals(prefix))) {
-      return;
+    if (!prefix.isEmpty()) {
+      prefixes.addIfAbsent(new Prefix(prefix));
     }
-    prefixes.add(new Prefix(prefix));
   }
 
   /** @return the longest registered prefix of the name, or null */
@@ -260,6 +276,17 @@ final class ChannelPatterns {
     if (!subscribed.isEmpty()) {
       connection.removePatterns(subscribed.toArray(byte[][]::new));
     }
+  }
+
+  /** @return whether every name's pattern is in use now (a hint, read without the lock) */
+  boolean allOn(List<String> names) {
+    for (String name : names) {
+      Prefix p = of(name);
+      if (p == null || p.state != State.ON) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** @return covered channels (may be read without the lock) */

@@ -22,6 +22,14 @@ interface Channels {
    */
   default void coverByPattern(String prefix) {}
 
+  /**
+   * @return whether listening to these channels now would very likely be ready at once (a pattern
+   *     covers them); a hint only: the future {@link #listen} returns says for sure
+   */
+  default boolean heardAtOnce(List<String> names) {
+    return false;
+  }
+
   /** Removes a listener; channels left without listeners are unsubscribed. */
   void unlisten(List<String> names, ChannelListener listener);
 

@@ -186,6 +186,11 @@ final class ClassicProtocol implements Protocol {
   }
 
   @Override
+  public boolean heardAtOnce(ResourceKeys keys) {
+    return subscriber.heardAtOnce(keys.names().channels());
+  }
+
+  @Override
   public void unlisten(ResourceKeys keys, ChannelListener listener) {
     subscriber.unlisten(keys.names().channels(), listener);
   }

@@ -163,8 +163,7 @@ final class Flight<V> extends FlightRecord<V> {
   /** The answer of the re-check after listening (see {@link FlightEvent.Checked}), until used. */
   private Protocol.@Nullable Acquisition checked;
 
-  /** The token of an acquisition that took nothing (a re-check's). */
-  private static final byte[] NO_TOKEN = {};
+  private static final byte[] NO_TOKEN = {}; // of an acquisition that took nothing (a re-check's)
 
   /**
    * One turn of the flight's thread: acquire, compute or wait, until a value or a failure, or
@@ -215,6 +214,9 @@ final class Flight<V> extends FlightRecord<V> {
           return false;
         }
       }
+      if (!listening && trigger == null && ctx.protocol.heardAtOnce(keys)) {
+        listenThenCheck(true); // the acquire below is then the check, or it re-checks (see there)
+      }
       if (checking) { // the re-check after listening is on its way (see listenThenCheck)
         if (park(dl)) {
           return true;
@@ -259,7 +261,7 @@ final class Flight<V> extends FlightRecord<V> {
           }
         }
         case Protocol.Remembered r -> {
-          if (r.outcome() instanceof Protocol.Absent && !listening) {
+          if (r.outcome() instanceof Protocol.Absent && (trigger == null ? !sawHolder : !listening)) {
             source = Source.HIT; // the cached absence, found without waiting
           }
           release(heldToken);
@@ -286,7 +288,7 @@ final class Flight<V> extends FlightRecord<V> {
           sawHolder = heldToken == null;
           if (!listening) {
             state = State.SUBSCRIBING;
-            listenThenCheck(); // then re-checks: closes the race with an earlier publish
+            listenThenCheck(false); // then re-checks: closes the race with an earlier publish
             continue;
           }
           long pttl = locked.pttlMillis();

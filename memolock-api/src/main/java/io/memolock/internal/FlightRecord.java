@@ -310,10 +310,18 @@ abstract class FlightRecord<V> implements ChannelListener {
    * or a failure under RETRY, told since it was sent) is not trusted: the flight acquires the
    * blocking way. The flight waits for the check ({@link #checking}) before it acquires again; its
    * callers' deadline still holds (the timer of its parking).
+   *
+   * <p>{@code first}: the flight listens before it first tries the lock, as its channels are
+   * heard at once (covered by a pattern: {@code ChannelPatterns}). If they are, the acquire that
+   * follows is the check (a publish after it reaches the flight; one before it left its trace for
+   * the acquire), so nothing more is sent; if not (the pattern went meanwhile), as above.
    */
-  void listenThenCheck() {
+  void listenThenCheck(boolean first) {
     CompletableFuture<Void> ready = ctx.protocol.listen(keys, this);
     listening = true; // from here on, run's finally block unregisters, whatever happens
+    if (first && ready.isDone() && !ready.isCompletedExceptionally()) {
+      return;
+    }
     checking = true;
     ready.whenComplete(
         (ok, failure) -> {

@@ -136,6 +136,11 @@ interface Protocol {
    */
   CompletableFuture<Void> listen(ResourceKeys keys, ChannelListener listener);
 
+  /** @return whether {@link #listen} would very likely be ready at once (a hint; see Channels) */
+  default boolean heardAtOnce(ResourceKeys keys) {
+    return false;
+  }
+
   /** Stops hearing them. */
   void unlisten(ResourceKeys keys, ChannelListener listener);
 

@@ -71,12 +71,12 @@ public final class Subscriber implements Channels {
 
   @Override
   public void coverByPattern(String prefix) {
-    lock.lock();
-    try {
-      patterns.register(prefix);
-    } finally {
-      lock.unlock();
-    }
+    patterns.register(prefix);
+  }
+
+  @Override
+  public boolean heardAtOnce(List<String> names) {
+    return patterns.allOn(names);
   }
 
   @Override
