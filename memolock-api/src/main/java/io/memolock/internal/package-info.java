@@ -33,7 +33,10 @@
  *       nothing, sent from the acknowledgement's callback through the pipeline, so that no thread
  *       waits for either; see {@link io.memolock.internal.FlightRecord#listenThenCheck}), then
  *       waits for a message, at most the lock's remaining TTL: then it acquires again and takes
- *       over if the holder vanished without a value.
+ *       over if the holder vanished without a value. With thousands of waiting ids, the
+ *       subscriber hears a tag's channels through one pattern per prefix instead ({@link
+ *       io.memolock.internal.ChannelPatterns}); a waiter then listens before it acquires, and the
+ *       acquire is its check.
  * </ol>
  *
  * <h2>On a Redis Cluster</h2>
