@@ -21,11 +21,21 @@ import redis.clients.jedis.params.SetParams;
  *
  * @param get GET round trips
  * @param publish PUBLISH to subscriber delivery
+ * <p>And the same fan-out shaped as the stampede's ({@link #measureIdleWake}): after 100 ms of
+ * idleness (the computation's time), four blocked platform threads are woken at once (as the four
+ * instances' subscriber threads are by one {@code PUBLISH}), and each completes a future that 250
+ * virtual threads wait on. Still no Redis: what is left between it and MemoLock's waiters is
+ * MemoLock's and Redis's.
+ *
  * @param wake completion of a future to each of 1,000 waiting virtual threads running again
+ * @param idleWake the wake-up of four blocked threads after 100 ms idle to each of their 4 x 250
+ *     waiting virtual threads running again
  */
-record Floor(Percentiles get, Percentiles publish, Percentiles wake) {
+record Floor(Percentiles get, Percentiles publish, Percentiles wake, Percentiles idleWake) {
   static final int WAKE_THREADS = 1_000;
   static final int WAKE_REPEATS = 5;
+  static final int IDLE_GROUPS = 4;
+  static final long IDLE_MS = 100;
 
   /**
    * @param host Redis host
@@ -93,7 +103,8 @@ record Floor(Percentiles get, Percentiles publish, Percentiles wake) {
             publishes[i] = at - t0;
           }
         }
-        return new Floor(new Percentiles(gets), new Percentiles(publishes), measureWake());
+        return new Floor(
+            new Percentiles(gets), new Percentiles(publishes), measureWake(), measureIdleWake());
       } finally {
         pubSub.unsubscribe();
         subscriber.join(java.time.Duration.ofSeconds(5));
@@ -128,6 +139,61 @@ record Floor(Percentiles get, Percentiles publish, Percentiles wake) {
       Thread.sleep(20); // let them all block
       future.complete(System.nanoTime());
       for (Thread t : threads) {
+        t.join(java.time.Duration.ofSeconds(10));
+      }
+    }
+    return new Percentiles(samples);
+  }
+
+  /** See the class comment: the stampede's shape of fan-out, without Redis. */
+  static Percentiles measureIdleWake() throws InterruptedException {
+    int per = WAKE_THREADS / IDLE_GROUPS;
+    long[] samples = new long[WAKE_THREADS * WAKE_REPEATS];
+    for (int r = 0; r < WAKE_REPEATS; r++) {
+      CountDownLatch go = new CountDownLatch(1);
+      CountDownLatch waiting = new CountDownLatch(WAKE_THREADS);
+      long[] wokenAt = new long[1];
+      Thread[] completers = new Thread[IDLE_GROUPS];
+      Thread[] threads = new Thread[WAKE_THREADS];
+      for (int g = 0; g < IDLE_GROUPS; g++) {
+        CompletableFuture<Long> future = new CompletableFuture<>();
+        completers[g] =
+            Thread.ofPlatform()
+                .daemon()
+                .start(
+                    () -> {
+                      try {
+                        if (go.await(10, TimeUnit.SECONDS)) {
+                          future.complete(wokenAt[0]);
+                        }
+                      } catch (InterruptedException e) {
+                        future.complete(wokenAt[0]); // the waiters still end (at 10 s at most)
+                      }
+                    });
+        for (int i = 0; i < per; i++) {
+          int slot = r * WAKE_THREADS + g * per + i;
+          threads[g * per + i] =
+              Thread.ofVirtual()
+                  .start(
+                      () -> {
+                        waiting.countDown();
+                        try {
+                          long at = future.get(10, TimeUnit.SECONDS);
+                          samples[slot] = System.nanoTime() - at;
+                        } catch (Exception e) {
+                          samples[slot] = TimeUnit.SECONDS.toNanos(10);
+                        }
+                      });
+        }
+      }
+      waiting.await(10, TimeUnit.SECONDS);
+      Thread.sleep(IDLE_MS); // idle, as during the computation
+      wokenAt[0] = System.nanoTime();
+      go.countDown(); // the latch's release publishes wokenAt to the completers
+      for (Thread t : threads) {
+        t.join(java.time.Duration.ofSeconds(10));
+      }
+      for (Thread t : completers) {
         t.join(java.time.Duration.ofSeconds(10));
       }
     }

@@ -164,9 +164,11 @@ public final class LoadRunner {
         floors.add(floor);
       }
       say(String.format(Locale.ROOT, "floor: GET p50 %.3f ms p99 %.3f ms; PUBLISH->delivery p50 %.3f ms"
-              + " p99 %.3f ms; waking 1,000 virtual threads from one future p50 %.3f ms p99 %.3f ms",
+              + " p99 %.3f ms; waking 1,000 virtual threads from one future p50 %.3f ms p99 %.3f ms;"
+              + " after 100 ms idle, from 4 woken threads p50 %.3f ms p99 %.3f ms",
           floor.get().millis(0.5), floor.get().millis(0.99), floor.publish().millis(0.5),
-          floor.publish().millis(0.99), floor.wake().millis(0.5), floor.wake().millis(0.99)));
+          floor.publish().millis(0.99), floor.wake().millis(0.5), floor.wake().millis(0.99),
+          floor.idleWake().millis(0.5), floor.idleWake().millis(0.99)));
       for (Scenario s : scenarios) {
         for (int k = 0; k < order.length; k++) {
           // Rotate the order every round, so no contender always runs first (or last).
