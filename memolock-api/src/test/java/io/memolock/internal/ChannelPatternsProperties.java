@@ -88,17 +88,7 @@ class ChannelPatternsProperties {
     Subscriber s = new Subscriber(opened.newClient(), 3);
     opened.track(s::close);
     s.coverByPattern(PREFIX);
-    AtomicLong clientId = new AtomicLong(-1);
-    s.addConnectionListener(
-        new ConnectionListener() {
-          @Override
-          public void onConnected(long id) {
-            clientId.set(id);
-          }
-
-          @Override
-          public void onDisconnected() {}
-        });
+    AtomicLong clientId = ClientIds.follow(s);
     List<Heard> live = new ArrayList<>();
     List<Heard> all = new ArrayList<>();
     int published = 0;

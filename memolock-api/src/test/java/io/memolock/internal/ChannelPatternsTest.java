@@ -124,17 +124,7 @@ class ChannelPatternsTest extends EngineFixture {
   @SuppressWarnings("deprecation") // sendCommand: CLIENT KILL ID has no typed method here
   void coveredChannelsReCheckWhenThePatternIsBackAfterTheConnectionIsKilled() throws Exception {
     Subscriber s = subscriber(2, "p2/notif:");
-    AtomicLong clientId = new AtomicLong(-1);
-    s.addConnectionListener(
-        new ConnectionListener() {
-          @Override
-          public void onConnected(long id) {
-            clientId.set(id);
-          }
-
-          @Override
-          public void onDisconnected() {}
-        });
+    AtomicLong clientId = ClientIds.follow(s);
     Heard single = new Heard();
     s.listen(List.of("p2/notif:a", "p2/notif:b"), single).get(5, TimeUnit.SECONDS);
     await("the pattern subscribed on the server", () -> numPat() == 1);

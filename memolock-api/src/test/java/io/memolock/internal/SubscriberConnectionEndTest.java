@@ -23,17 +23,7 @@ class SubscriberConnectionEndTest extends EngineFixture {
   void aSubscriptionWrittenAfterTheConnectionWasKilledLeavesNoSocketSubscribed() throws Exception {
     for (int round = 0; round < 3; round++) {
       Subscriber s = new Subscriber(client(), ChannelPatterns.COVER_AT);
-      AtomicLong clientId = new AtomicLong(-1);
-      s.addConnectionListener(
-          new ConnectionListener() {
-            @Override
-            public void onConnected(long id) {
-              clientId.set(id);
-            }
-
-            @Override
-            public void onDisconnected() {}
-          });
+      AtomicLong clientId = ClientIds.follow(s);
       await("connected", () -> clientId.get() > 0);
       redis.sendCommand(Protocol.Command.CLIENT, "KILL", "ID", String.valueOf(clientId.get()));
       ChannelPatternsTest.Heard heard = new ChannelPatternsTest.Heard();
