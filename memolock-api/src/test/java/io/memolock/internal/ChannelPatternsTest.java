@@ -247,4 +247,25 @@ class ChannelPatternsTest extends EngineFixture {
       redis.sendCommand(Protocol.Command.ACL, "DELUSER", user);
     }
   }
+
+  @Test
+  void aTagsGlobCharactersAreEscapedSoThePatternMatchesItsOwnChannelsOnly() throws Exception {
+    String tag = "g*[?]\\";
+    assertEquals(
+        List.of(tag + "/notif:", tag + "/fail:"),
+        ChannelPatterns.prefixesOf(io.memolock.spi.KeyScheme.classic(), tag));
+    Subscriber s = subscriber(1, tag + "/notif:");
+    Heard heard = new Heard();
+    String channel = tag + "/notif:1";
+    s.listen(List.of(channel), heard).get(5, TimeUnit.SECONDS); // covered at once (threshold 1)
+    assertEquals(1, numPat());
+    assertEquals(0, RedisProbes.subscribers(redis, channel), "covered, not subscribed");
+    assertEquals(1, redis.publish(channel, "m"), "the pattern matches its own channel");
+    assertEquals(
+        0,
+        redis.publish("gXYZ[?]\\/notif:1", "m"),
+        "unescaped, g* would match this channel too; escaped, it does not");
+    assertEquals(0, redis.publish("g*?\\/notif:1", "m"), "nor [?] a bare ?");
+    await("heard", () -> heard.messages.contains(channel + "=m"));
+  }
 }
