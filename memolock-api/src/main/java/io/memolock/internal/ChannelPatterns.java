@@ -43,6 +43,8 @@ import org.jspecify.annotations.Nullable;
 final class ChannelPatterns {
   /** Wanted channels under one prefix at which its pattern is subscribed, by default. */
   static final int COVER_AT = 1_024;
+  /** Connections lost in a row while a pattern was being subscribed, after which it is given up. */
+  static final int MAX_FAILED_JOINS = 3;
 
   enum State {
     OFF,
@@ -65,7 +67,9 @@ final class ChannelPatterns {
     int pending;
     /** Whether the covered channels' listeners must re-check once the pattern is acknowledged. */
     boolean resync;
-    /** Its pattern is not used again (the connection was lost while it was being subscribed). */
+    /** Connections lost in a row while its pattern was being subscribed. */
+    int failedJoins;
+    /** Its pattern is not used again (see {@link #disconnected}). */
     boolean disabled;
 
     Prefix(String prefix) {
@@ -200,6 +204,7 @@ final class ChannelPatterns {
       return Acked.NOTHING;
     }
     p.state = State.ON;
+    p.failedJoins = 0;
     List<CompletableFuture<Void>> ready = new ArrayList<>();
     List<ChannelListener> resync = new ArrayList<>();
     for (Map.Entry<String, SubscribedChannel> e : channels.entrySet()) {
@@ -222,21 +227,22 @@ final class ChannelPatterns {
   /**
    * The connection is gone: a pattern with covered channels, or wanted enough, is to be subscribed
    * again on the next connection (and its covered channels re-checked, if it was in use). A pattern
-   * whose subscription was on its way is given up for good, with its channels uncovered here (the
-   * subscriber subscribes them one by one, and their listeners re-check): a server that refuses
-   * {@code PSUBSCRIBE} (an ACL) ends the connection with the error, and trying again would only
-   * end the next one the same way.
+   * whose subscription was on its way when {@value #MAX_FAILED_JOINS} connections in a row ended
+   * is given up for good, with its channels uncovered here (the subscriber subscribes them one by
+   * one, and their listeners re-check): a server that refuses {@code PSUBSCRIBE} (an ACL) ends the
+   * connection with the error, and trying again would only end the next one the same way.
    *
    * @param channels the subscriber's channels
    */
   void disconnected(Map<String, SubscribedChannel> channels) {
     for (Prefix p : prefixes) {
-      if (p.state == State.JOINING && p.pending > 0 && !p.disabled) {
+      if (p.state == State.JOINING && p.pending > 0 && ++p.failedJoins >= MAX_FAILED_JOINS) {
         p.disabled = true;
         LOG.log(
             System.Logger.Level.WARNING,
-            "MemoLock subscriber: the connection ended while PSUBSCRIBE {0} was on its way (refused"
-                + " by an ACL?); channels under {1} are subscribed one by one from now on",
+            "MemoLock subscriber: the connection ended " + MAX_FAILED_JOINS + " times in a row while"
+                + " PSUBSCRIBE {0} was on its way (refused by an ACL?); channels under {1} are"
+                + " subscribed one by one from now on",
             new String(p.pattern, StandardCharsets.UTF_8), p.prefix);
       }
       p.pending = 0;
