@@ -46,6 +46,30 @@ class ChannelPatternsTest extends EngineFixture {
     }
   }
 
+  private long evalshaBefore;
+
+  private long evalshaCalls() {
+    for (String line : redis.info("commandstats").split("\r?\n")) {
+      if (line.startsWith("cmdstat_evalsha:calls=")) {
+        return Long.parseLong(line.substring("cmdstat_evalsha:calls=".length(), line.indexOf(',')));
+      }
+    }
+    return 0;
+  }
+
+  private static void awaitWaiting(Engine<String> engine, int from, int to) {
+    await(
+        "callers " + from + " to " + to + " waiting, their checks done",
+        () -> {
+          for (int i = from; i < to; i++) {
+            if (!"WAITING".equals(engine.flightState(String.valueOf(i)))) {
+              return false;
+            }
+          }
+          return true;
+        });
+  }
+
   @SuppressWarnings("deprecation") // sendCommand: PUBSUB NUMPAT has no typed method here
   private long numPat() {
     return (Long) redis.sendCommand(Protocol.Command.PUBSUB, "NUMPAT");
@@ -154,7 +178,15 @@ class ChannelPatternsTest extends EngineFixture {
     String[] got = new String[n];
     AtomicInteger computed = new AtomicInteger();
     Thread[] callers = new Thread[n];
+    int late = 300; // asked once the patterns are on: they listen first, then one acquire each
     for (int i = 0; i < n; i++) {
+      if (i == n - late) {
+        int firstLate = i;
+        await("the patterns on", () -> engine.subscriber().heardAtOnce(
+            List.of("pw/notif:" + firstLate, "pw/fail:" + firstLate)));
+        awaitWaiting(engine, 0, firstLate);
+        evalshaBefore = evalshaCalls();
+      }
       int k = i;
       callers[i] =
           Thread.ofVirtual()
@@ -169,16 +201,11 @@ class ChannelPatternsTest extends EngineFixture {
                                 return Computed.of("computed", Duration.ofMinutes(1));
                               }));
     }
-    await(
-        "every caller waiting, its re-check done",
-        () -> {
-          for (int i = 0; i < n; i++) {
-            if (!"WAITING".equals(engine.flightState(String.valueOf(i)))) {
-              return false;
-            }
-          }
-          return true;
-        });
+    awaitWaiting(engine, 0, n);
+    assertEquals(
+        late,
+        evalshaCalls() - evalshaBefore,
+        "one script per late waiter (its acquire), no re-check after listening");
     assertEquals(2, numPat(), "the notification and the failure channels' patterns");
     long serverChannels = channels("pw/*").size();
     assertTrue(
@@ -267,5 +294,59 @@ class ChannelPatternsTest extends EngineFixture {
         "unescaped, g* would match this channel too; escaped, it does not");
     assertEquals(0, redis.publish("g*?\\/notif:1", "m"), "nor [?] a bare ?");
     await("heard", () -> heard.messages.contains(channel + "=m"));
+  }
+
+  @Test
+  void holdersAndWaitersWhileThePatternsAreOnComputeEachIdOnceAndServeItsValue() throws Exception {
+    int n = 3_000;
+    Engine<String> a = engine(client(), "pg");
+    RedisClient shared = client();
+    Engine<String> b = engine(shared, "pg");
+    Engine<String> c = engine(shared, "pg"); // shares b's subscriber, and so its patterns
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      ids.add("id-" + i);
+    }
+    java.util.concurrent.ConcurrentHashMap<String, AtomicInteger> computed =
+        new java.util.concurrent.ConcurrentHashMap<>();
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    io.memolock.IdComputation<String> held =
+        (id, lease) -> {
+          computed.computeIfAbsent(id, k -> new AtomicInteger()).incrementAndGet();
+          if (id.startsWith("id-")) {
+            release.await(30, TimeUnit.SECONDS); // a's locks stay held while b waits on them
+          }
+          return Computed.of("v-" + id, Duration.ofMinutes(1));
+        };
+    java.util.concurrent.atomic.AtomicReference<java.util.Map<String, String>> fromA =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    java.util.concurrent.atomic.AtomicReference<java.util.Map<String, String>> fromB =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    Thread holders = Thread.ofVirtual().start(() -> fromA.set(a.getAll(ids, Duration.ofSeconds(60), held)));
+    await("a holds every lock", () -> computed.size() == n);
+    Thread waiters = Thread.ofVirtual().start(() -> fromB.set(b.getAll(ids, Duration.ofSeconds(60), held)));
+    await("b waits through the patterns", () -> b.subscriber().coveredChannels() > 0);
+    // c's cold ids, asked while the patterns are on: each flight listens first, wins, computes.
+    List<String> others = new ArrayList<>();
+    for (int i = 0; i < 500; i++) {
+      others.add("other-" + i);
+    }
+    java.util.Map<String, String> fromC = c.getAll(others, Duration.ofSeconds(30), held);
+    for (String id : others) {
+      assertEquals("v-" + id, fromC.get(id));
+    }
+    release.countDown();
+    assertTrue(holders.join(Duration.ofSeconds(60)));
+    assertTrue(waiters.join(Duration.ofSeconds(60)));
+    for (String id : ids) {
+      assertEquals("v-" + id, fromA.get().get(id));
+      assertEquals("v-" + id, fromB.get().get(id));
+    }
+    for (String id : computed.keySet()) {
+      assertEquals(1, computed.get(id).get(), id + " computed once");
+    }
+    assertEquals(n + others.size(), computed.size());
+    await("both patterns left", () -> numPat() == 0);
+    await("no channel held", () -> b.subscribedChannels() == 0 && a.subscribedChannels() == 0);
   }
 }
