@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -353,34 +354,19 @@ final class ChannelPatterns {
    */
   static List<String> prefixesOf(KeyScheme scheme, String tag) {
     List<String> out = new ArrayList<>(2);
-    for (int kind = 0; kind < 2; kind++) {
-      String prefix = null;
-      for (String probe : List.of("a", "b", "ab", "0", "\u00e9", "{x}", "*?[]\\")) {
-        KeyScheme.Keys keys;
-        try {
-          keys = scheme.keys(tag, probe);
-        } catch (RuntimeException e) {
-          LOG.log(System.Logger.Level.DEBUG, "key scheme refused probe id; no channel patterns", e);
-          return List.of(); // a scheme of the user's that refuses an id: channels stay one by one
-        }
-        String name = kind == 0 ? keys.notification() : keys.failure();
-        prefix = prefix == null ? name : commonPrefix(prefix, name);
+    for (Function<KeyScheme.Keys, String> name :
+        List.<Function<KeyScheme.Keys, String>>of(KeyScheme.Keys::notification, KeyScheme.Keys::failure)) {
+      String prefix;
+      try {
+        prefix = SchemePrefixes.common(scheme, tag, name);
+      } catch (RuntimeException e) {
+        LOG.log(System.Logger.Level.DEBUG, "key scheme refused probe id; no channel patterns", e);
+        return List.of(); // a scheme of the user's that refuses an id: channels stay one by one
       }
-      if (prefix != null && !prefix.isEmpty() && !out.contains(prefix)) {
+      if (!prefix.isEmpty() && !out.contains(prefix)) {
         out.add(prefix);
       }
     }
     return out;
-  }
-
-  private static String commonPrefix(String a, String b) {
-    int n = 0;
-    while (n < a.length() && n < b.length() && a.charAt(n) == b.charAt(n)) {
-      n++;
-    }
-    if (n > 0 && Character.isHighSurrogate(a.charAt(n - 1))) {
-      n--; // never split a surrogate pair: names are sent as UTF-8
-    }
-    return a.substring(0, n);
   }
 }

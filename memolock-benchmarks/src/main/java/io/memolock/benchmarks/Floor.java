@@ -122,18 +122,7 @@ record Floor(Percentiles get, Percentiles publish, Percentiles wake, Percentiles
       int base = r * WAKE_THREADS;
       for (int i = 0; i < WAKE_THREADS; i++) {
         int slot = base + i;
-        threads[i] =
-            Thread.ofVirtual()
-                .start(
-                    () -> {
-                      waiting.countDown();
-                      try {
-                        long completedAt = future.get(10, TimeUnit.SECONDS);
-                        samples[slot] = System.nanoTime() - completedAt;
-                      } catch (Exception e) {
-                        samples[slot] = TimeUnit.SECONDS.toNanos(10);
-                      }
-                    });
+        threads[i] = Thread.ofVirtual().start(waiter(future, waiting, samples, slot));
       }
       waiting.await(10, TimeUnit.SECONDS);
       Thread.sleep(20); // let them all block
@@ -172,18 +161,7 @@ record Floor(Percentiles get, Percentiles publish, Percentiles wake, Percentiles
                     });
         for (int i = 0; i < per; i++) {
           int slot = r * WAKE_THREADS + g * per + i;
-          threads[g * per + i] =
-              Thread.ofVirtual()
-                  .start(
-                      () -> {
-                        waiting.countDown();
-                        try {
-                          long at = future.get(10, TimeUnit.SECONDS);
-                          samples[slot] = System.nanoTime() - at;
-                        } catch (Exception e) {
-                          samples[slot] = TimeUnit.SECONDS.toNanos(10);
-                        }
-                      });
+          threads[g * per + i] = Thread.ofVirtual().start(waiter(future, waiting, samples, slot));
         }
       }
       waiting.await(10, TimeUnit.SECONDS);
@@ -198,5 +176,22 @@ record Floor(Percentiles get, Percentiles publish, Percentiles wake, Percentiles
       }
     }
     return new Percentiles(samples);
+  }
+
+  /**
+   * One waiting virtual thread of a fan-out floor: counts itself waiting, then records how long
+   * after the future's value (a {@link System#nanoTime()}) it runs again (10 s if it never does).
+   */
+  private static Runnable waiter(
+      CompletableFuture<Long> future, CountDownLatch waiting, long[] samples, int slot) {
+    return () -> {
+      waiting.countDown();
+      try {
+        long at = future.get(10, TimeUnit.SECONDS);
+        samples[slot] = System.nanoTime() - at;
+      } catch (Exception e) {
+        samples[slot] = TimeUnit.SECONDS.toNanos(10);
+      }
+    };
   }
 }

@@ -1,5 +1,6 @@
 package io.memolock.local;
 
+import io.memolock.internal.SchemePrefixes;
 import io.memolock.spi.KeyScheme;
 import java.util.List;
 import java.util.Objects;
@@ -88,23 +89,6 @@ final class NearKeys {
    * prefix. A key that does not start with it (a scheme that puts the id first) is not cached near.
    */
   static String commonPrefix(KeyScheme scheme, String tag) {
-    String prefix = null;
-    for (String probe : List.of("a", "b", "ab", "0", "\u00e9", "{x}")) {
-      String key = scheme.keys(tag, probe).value();
-      if (prefix == null) {
-        prefix = key;
-      } else {
-        int n = 0;
-        while (n < prefix.length() && n < key.length() && prefix.charAt(n) == key.charAt(n)) {
-          n++;
-        }
-        prefix = prefix.substring(0, n);
-      }
-    }
-    // Never split a surrogate pair: the prefix is sent as UTF-8.
-    if (!prefix.isEmpty() && Character.isHighSurrogate(prefix.charAt(prefix.length() - 1))) {
-      prefix = prefix.substring(0, prefix.length() - 1);
-    }
-    return prefix;
+    return SchemePrefixes.common(scheme, tag, KeyScheme.Keys::value);
   }
 }
